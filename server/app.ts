@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { Platform } from './platform';
+import { errorHandler, unknownRoute } from './http/error-handler';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
+import { deploymentRoutes } from './routes/deployments';
+import { healthRoutes } from './routes/health';
+
+export const OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'openapi.yaml');
+
+/** The express app, not listening: `start()` listens. */
+export function createApp(platform: Platform): express.Express {
+  const { config, metrics, auth, log } = platform;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
+  app.use(metrics.middleware());
+  app.use(healthRoutes(platform));
+
+  const spec = fs.readFileSync(OPENAPI_PATH, 'utf8');
+  app.get('/api/docs', (_req, res) => {
+    res.type('application/yaml').send(spec);
+  });
+
+  app.use('/api', express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    '/api',
+    OpenApiValidator.middleware({
+      apiSpec: OPENAPI_PATH,
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
+      validateResponses: false,
+      validateSecurity: { handlers: { bearerAuth: auth.securityHandler } },
+      fileUploader: { limits: { fileSize: config.uploadLimitBytes, files: 20 } },
+      ignoreUndocumented: false,
+    }),
+  );
+
+  app.use('/api/v1', authRoutes(platform));
+  app.use('/api/v1', deploymentRoutes(platform));
+  app.use('/api/v1', auditRoutes(platform));
+
+  app.use(unknownRoute);
+  app.use(errorHandler((message, error) => log.error(message, { error })));
+  return app;
+}

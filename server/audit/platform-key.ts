@@ -1,0 +1,5 @@
+export class PlatformKey {
+  static load(_dir: string): PlatformKey {
+    return new PlatformKey();
+  }
+}

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { AuditLog } from './audit/audit-log';
+import { PlatformKey } from './audit/platform-key';
+import { createAuth, type Auth } from './auth/auth';
+import { seedDemoUsers } from './auth/demo-users';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { openDatabase, type Database } from './db';
+import { Deployments } from './deployments/deployments';
+import { createLogger, type Logger } from './log';
+import { Metrics } from './metrics';
+import { migrate } from './migrate';
+import { FileStorage, type Storage } from './storage';
+
+/** Everything a route or a worker may call, built once at start. */
+export interface Platform {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  storage: Storage;
+  platformKey: PlatformKey;
+  audit: AuditLog;
+  auth: Auth;
+  deployments: Deployments;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  clock?: Clock;
+  log?: Logger;
+}
+
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const log = options.log ?? createLogger();
+  const clock = options.clock ?? systemClock;
+  const db = await openDatabase(config);
+  try {
+    const applied = await migrate(db.knex);
+    if (applied.length) log.info('migrations applied', { migrations: applied });
+    const metrics = new Metrics();
+    const storage = new FileStorage(path.join(config.dataDir, 'files'), config.uploadLimitBytes);
+    const platformKey = PlatformKey.load(path.join(config.dataDir, 'keys'));
+    const audit = new AuditLog({ knex: db.knex, clock, platformKey, anchorEvery: config.auditAnchorEvery, log });
+    const auth = await createAuth({ knex: db.knex, config, clock, audit, log });
+    if (config.seedDemo) await seedDemoUsers(db.knex, auth);
+    const deployments = new Deployments({ knex: db.knex, audit, log });
+    const summary = await deployments.deployRepository(config.processesDir);
+    if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });
+    return {
+      config,
+      db,
+      clock,
+      log,
+      metrics,
+      storage,
+      platformKey,
+      audit,
+      auth,
+      deployments,
+      close: () => db.close(),
+    };
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}
