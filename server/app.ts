@@ -9,6 +9,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { deploymentRoutes } from './routes/deployments';
 import { healthRoutes } from './routes/health';
+import { processInstanceRoutes } from './routes/process-instances';
 
 export const OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'openapi.yaml');
 
@@ -34,7 +35,7 @@ export function createApp(platform: Platform): express.Express {
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
       validateResponses: false,
       validateSecurity: { handlers: { bearerAuth: auth.securityHandler } },
-      fileUploader: { limits: { fileSize: config.uploadLimitBytes, files: 20 } },
+      fileUploader: { limits: { fileSize: config.uploadLimitBytes, files: 20 }, defParamCharset: 'utf8' },
       ignoreUndocumented: false,
     }),
   );
@@ -42,6 +43,7 @@ export function createApp(platform: Platform): express.Express {
   app.use('/api/v1', authRoutes(platform));
   app.use('/api/v1', deploymentRoutes(platform));
   app.use('/api/v1', auditRoutes(platform));
+  app.use('/api/v1', processInstanceRoutes(platform));
 
   app.use(unknownRoute);
   app.use(errorHandler((message, error) => log.error(message, { error })));

@@ -19,6 +19,9 @@ export class DatabaseStartError extends Error {}
 
 export const MINIMUM_POSTGRES_VERSION = 150000;
 
+/** knex prints connection errors to the console itself; ours surface as exceptions with a message instead. */
+const quietKnexLog = { warn() {}, error() {}, deprecate() {}, debug() {} };
+
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(path.join(options.dataDir, 'pglite'));
 }
@@ -40,6 +43,7 @@ async function openPostgres(url: string): Promise<Database> {
     connection: { connectionString: url, connectionTimeoutMillis: 5000, application_name: 'approvals-platform' },
     pool: { min: 0, max: Number(process.env.DATABASE_POOL_MAX || 10) },
     acquireConnectionTimeout: 10000,
+    log: quietKnexLog,
   });
   let versionNum: number;
   try {
@@ -72,6 +76,7 @@ async function openPglite(dir: string): Promise<Database> {
       client: ClientPgLite as unknown as typeof knexFactory.Client,
       dialect: 'postgres',
       connection: { filename: dir } as Knex.StaticConnectionConfig,
+      log: quietKnexLog,
     });
     await knex.raw('select 1');
     return {

@@ -7,6 +7,8 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db';
 import { Deployments } from './deployments/deployments';
+import { EmbeddedEngine } from './engine/embedded/embedded-engine';
+import type { EnginePort } from './engine/port';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
 import { migrate } from './migrate';
@@ -24,6 +26,7 @@ export interface Platform {
   audit: AuditLog;
   auth: Auth;
   deployments: Deployments;
+  engine: EnginePort;
   close(): Promise<void>;
 }
 
@@ -46,8 +49,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const auth = await createAuth({ knex: db.knex, config, clock, audit, log });
     if (config.seedDemo) await seedDemoUsers(db.knex, auth);
     const deployments = new Deployments({ knex: db.knex, audit, log });
+    const engine = new EmbeddedEngine({ knex: db.knex, clock, log, audit });
+    deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });
+    await engine.start();
     return {
       config,
       db,
@@ -59,7 +65,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       audit,
       auth,
       deployments,
-      close: () => db.close(),
+      engine,
+      async close() {
+        await engine.stop();
+        await db.close();
+      },
     };
   } catch (error) {
     await db.close().catch(() => {});

@@ -48,10 +48,19 @@ export function toAppError(error: unknown): AppError {
   return new AppError(500, 'INTERNAL', 'An internal error occurred; it has been logged');
 }
 
+// express-openapi-validator rewraps what a security handler throws, dropping its code and details and any status
+// it does not know (429 becomes 500): the handler keeps the original here, and it is the one answered.
+const securityFailures = new WeakMap<object, unknown>();
+
+export function keepSecurityFailure(req: object, error: unknown): void {
+  securityFailures.set(req, error);
+}
+
 export function errorHandler(log: (message: string, error: unknown) => void): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const appError = toAppError(error);
-    if (appError.status >= 500) log(`${req.method} ${req.originalUrl} failed`, error);
+    const original = securityFailures.get(req) ?? error;
+    const appError = toAppError(original);
+    if (appError.status >= 500) log(`${req.method} ${req.originalUrl} failed`, original);
     res.locals.errorCode = appError.code;
     const retry = (appError.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
     if (appError.status === 429 && retry) res.setHeader('Retry-After', String(retry));

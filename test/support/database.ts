@@ -45,8 +45,11 @@ function pgliteTemplate(): Promise<string> {
   return template;
 }
 
-/** A database of its own for one suite: a unique PostgreSQL database, or a PGlite folder; dropped by `drop()`. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A database of its own for one suite: a unique PostgreSQL database, or a PGlite folder; dropped by `drop()`.
+ * PGlite folders are copies of a migrated template unless `empty` asks for a never-migrated one.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'approvals-test-'));
   if (onPostgres()) {
     const name = uniqueName();
@@ -63,7 +66,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  fs.cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+  if (!options.empty) fs.cpSync(await pgliteTemplate(), dataDir, { recursive: true });
   return {
     dataDir,
     kind: 'pglite',

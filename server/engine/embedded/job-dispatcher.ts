@@ -1,0 +1,128 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../../clock';
+import type { Logger } from '../../log';
+import { runHandler, WORKER_DEFAULTS, type Job, type JobOutcome, type Worker } from '../../../workers/worker';
+import type { JobRow } from './store';
+
+interface Registered {
+  worker: Worker<any, any>;
+  running: number;
+  timeoutMs: number;
+  maxConcurrent: number;
+}
+
+export type OutcomeSink = (job: JobRow & { bpmn_process_id: string; version: number }, outcome: JobOutcome) => Promise<void>;
+
+/**
+ * Hands activatable jobs to the workers registered in this process: at once when a step creates them, and by
+ * polling for the rest (after a restart, a retry back-off, a job whose worker did not answer in time).
+ */
+export class JobDispatcher {
+  private readonly workers = new Map<string, Registered>();
+  private readonly inHand = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly sink: OutcomeSink,
+  ) {}
+
+  register(worker: Worker<any, any>): void {
+    if (this.workers.has(worker.type)) throw new Error(`a worker for job type ${worker.type} is registered already`);
+    this.workers.set(worker.type, {
+      worker,
+      running: 0,
+      timeoutMs: worker.timeoutMs ?? WORKER_DEFAULTS.timeoutMs,
+      maxConcurrent: worker.maxConcurrent ?? WORKER_DEFAULTS.maxConcurrent,
+    });
+  }
+
+  types(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  /** Activates and runs jobs just created, where a worker of their type has room. */
+  async offer(jobs: { key: string; type: string }[]): Promise<void> {
+    const byType = new Map<string, string[]>();
+    for (const job of jobs) {
+      const registered = this.workers.get(job.type);
+      if (!registered || registered.running >= registered.maxConcurrent) continue;
+      byType.set(job.type, [...(byType.get(job.type) ?? []), job.key]);
+    }
+    for (const [type, keys] of byType) await this.activate(type, keys);
+  }
+
+  /** One round: hand back jobs whose deadline passed, then activate what is due for each type with room. */
+  async poll(): Promise<void> {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    await this.knex('jobs').where({ state: 'activated' }).where('deadline', '<', now).update({ state: 'activatable', worker: null });
+    for (const [type, registered] of this.workers) {
+      const room = registered.maxConcurrent - registered.running;
+      if (room <= 0) continue;
+      const due = this.knex('jobs')
+        .select('key')
+        .where({ state: 'activatable', type })
+        .andWhere((q) => q.whereNull('retry_at').orWhere('retry_at', '<=', now))
+        .orderBy('key')
+        .limit(room);
+      const keys = (await due).map((r: { key: string }) => String(r.key));
+      if (keys.length) await this.activate(type, keys);
+    }
+  }
+
+  private async activate(type: string, keys: string[]): Promise<void> {
+    const registered = this.workers.get(type)!;
+    if (this.stopped) return;
+    const now = this.clock.now();
+    const rows: (JobRow & { bpmn_process_id: string; version: number })[] = await this.knex('jobs as j')
+      .update({ state: 'activated', activation: this.knex.raw('j.activation + 1'), worker: `embedded:${process.pid}`, deadline: new Date(now.getTime() + registered.timeoutMs) })
+      .whereIn('j.key', keys)
+      .andWhere('j.state', 'activatable')
+      .andWhere((q) => q.whereNull('j.retry_at').orWhere('j.retry_at', '<=', now))
+      .updateFrom('process_instances as i')
+      .whereRaw('i.key = j.instance_key')
+      .returning(['j.*', 'i.bpmn_process_id', 'i.version']);
+    for (const row of rows) {
+      registered.running++;
+      const run = this.run(registered, row).finally(() => {
+        registered.running--;
+        this.inHand.delete(run);
+      });
+      this.inHand.add(run);
+    }
+  }
+
+  private async run(registered: Registered, row: JobRow & { bpmn_process_id: string; version: number }): Promise<void> {
+    const job: Job = {
+      key: String(row.key),
+      type: row.type,
+      processInstanceKey: String(row.instance_key),
+      bpmnProcessId: row.bpmn_process_id,
+      processVersion: row.version,
+      elementId: row.element_id,
+      variables: row.variables,
+      headers: row.headers,
+      retries: row.retries,
+      deadline: row.deadline ?? new Date(this.clock.now().getTime() + registered.timeoutMs),
+    };
+    const outcome = await runHandler(registered.worker, job);
+    try {
+      await this.sink(row, outcome);
+    } catch (error) {
+      this.log.error('job outcome not recorded; the job will be handed out again after its deadline', { job: job.key, error });
+    }
+  }
+
+  /** Takes no more jobs and waits for those in hand. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.inHand]);
+  }
+
+  restart(): void {
+    this.stopped = false;
+  }
+}
