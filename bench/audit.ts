@@ -32,14 +32,24 @@ async function extendChain(knex: Knex, count: number): Promise<void> {
   const head = await knex('audit_log').select('seq', 'hash').orderBy('seq', 'desc').first();
   let seq = BigInt(head.seq);
   let prevHash: string = head.hash;
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const batch = [];
     for (; batch.length < INSERT_BATCH && done < count; done++) {
       seq++;
       const { data, ...rest } = entry(Number(seq));
       const fields = { ...rest, data, seq: String(seq), at: new Date().toISOString() };
       const hash = rowHash(prevHash, fields);
-      batch.push({ seq: fields.seq, at: fields.at, actor: rest.actor, action: rest.action, entity_type: rest.entityType, entity_id: rest.entityId, data: canonicalJson(data), prev_hash: prevHash, hash });
+      batch.push({
+        seq: fields.seq,
+        at: fields.at,
+        actor: rest.actor,
+        action: rest.action,
+        entity_type: rest.entityType,
+        entity_id: rest.entityId,
+        data: canonicalJson(data),
+        prev_hash: prevHash,
+        hash,
+      });
       prevHash = hash;
     }
     await knex('audit_log').insert(batch);

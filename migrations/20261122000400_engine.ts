@@ -13,6 +13,8 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('engine_state');
     t.integer('revision').notNullable().defaultTo(0);
     t.specificType('active_elements', 'text[]').notNullable().defaultTo('{}');
+    // The element executions it waits at, to know which job, task, timer or subscription rows a step ended.
+    t.specificType('waiting', 'text[]').notNullable().defaultTo('{}');
     t.bigInteger('parent_key');
     t.text('parent_element_instance');
     t.boolean('sandbox').notNullable().defaultTo(false);

@@ -105,12 +105,19 @@ function evaluateTable(decisionId: string, table: DecisionTable, context: Contex
   const outputs = matched.map((rule) => {
     const values = rule.outputEntry.map((entry) => {
       const text = (entry.text ?? '').trim();
-      return text === '' ? null : guard(decisionId, rule.id, text, () => evaluateFeel(text, context, `decision ${decisionId} rule ${rule.id}`));
+      return text === ''
+        ? null
+        : guard(decisionId, rule.id, text, () => evaluateFeel(text, context, `decision ${decisionId} rule ${rule.id}`));
     });
     if (table.output.length === 1) return values[0];
     return Object.fromEntries(table.output.map((output, i) => [output.name ?? output.id, values[i]]));
   });
-  return applyHitPolicy(decisionId, table, matched.map((r) => r.id), outputs);
+  return applyHitPolicy(
+    decisionId,
+    table,
+    matched.map((r) => r.id),
+    outputs,
+  );
 }
 
 function applyHitPolicy(decisionId: string, table: DecisionTable, ruleIds: string[], outputs: unknown[]): unknown {
@@ -158,7 +165,8 @@ function aggregate(decisionId: string, aggregation: string | undefined, outputs:
   if (!aggregation) return outputs;
   if (aggregation === 'COUNT') return outputs.length;
   const numbers = outputs.map((o) => {
-    if (typeof o !== 'number') throw new DecisionError(`decision ${decisionId}: ${aggregation} needs numbers, got ${JSON.stringify(o)}`, decisionId);
+    if (typeof o !== 'number')
+      throw new DecisionError(`decision ${decisionId}: ${aggregation} needs numbers, got ${JSON.stringify(o)}`, decisionId);
     return o;
   });
   if (!numbers.length) return null;

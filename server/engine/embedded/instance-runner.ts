@@ -82,18 +82,172 @@ function stripSource(state: any): unknown {
 }
 
 /**
- * Runs one step of one instance on a fresh bpmn-engine: start it, or recover its stored state, resume and apply
- * the action. Everything bpmn-engine does is synchronous up to the next wait state; the outcome lists the wait
- * states it reported, for the caller to store in one transaction with the new state.
+ * One instance on a bpmn-engine in memory: started, or recovered from its stored state and resumed. Each `apply`
+ * runs the engine synchronously to its next wait states and reports them, with the state to store. A session may
+ * be kept between steps (the hot path of jobs answered in this process) or closed after one.
  */
-export async function runStep(
-  name: string,
-  sourceContext: SerializableContext,
-  storedState: unknown | null,
-  action: Action,
-  context: RunnerContext,
-): Promise<StepOutcome> {
-  const outcome: StepOutcome = {
+export class InstanceSession {
+  private readonly callbacks = new Map<string, ServiceCallback>();
+  private readonly timers = new DurableTimers();
+  private outcome = emptyOutcome();
+  private failure: StepOutcome['incident'];
+  private ended = false;
+  private readonly engine: any;
+
+  private constructor(
+    name: string,
+    private readonly sourceContext: SerializableContext,
+    private readonly context: RunnerContext,
+  ) {
+    const listener = new EventEmitter();
+    listener.on('wait', (api: any) => this.onWait(api));
+    listener.on('activity.timer', (api: any) => this.onTimer(api));
+    listener.on('activity.call', (api: any) => this.onCall(api));
+    this.engine = new Engine({
+      name,
+      sourceContext,
+      expressions: feelExpressions,
+      extensions: {
+        zeebe: zeebeExtension({
+          onJob: (job, callback) => {
+            this.callbacks.set(job.executionId, callback);
+            if (!job.redelivered) this.outcome.jobs.push(job);
+          },
+          evaluateDecision: context.evaluateDecision,
+        }),
+      },
+      timers: this.timers,
+      listener,
+      settings: { enableDummyService: false },
+    } as any);
+    this.engine.on('end', () => (this.ended = true));
+    this.engine.on('error', (error: any) => {
+      this.failure ??= {
+        elementId: error?.source?.content?.id ?? error?.inner?.source?.id ?? 'unknown',
+        errorType: error?.code ? 'UNHANDLED_ERROR_EVENT' : 'EXTRACT_VALUE_ERROR',
+        message: error?.message ?? String(error),
+      };
+    });
+  }
+
+  /** A new instance (no stored state), or one recovered and resumed to where it waits. */
+  static async open(
+    name: string,
+    sourceContext: SerializableContext,
+    storedState: unknown | null,
+    context: RunnerContext,
+  ): Promise<InstanceSession> {
+    const session = new InstanceSession(name, sourceContext, context);
+    if (storedState) {
+      session.engine.recover(structuredClone(storedState));
+      await session.engine.resume();
+      await settle();
+    }
+    return session;
+  }
+
+  get broken(): boolean {
+    return Boolean(this.failure);
+  }
+
+  async apply(action: Action): Promise<StepOutcome> {
+    // What resuming announced again (tasks, subscriptions) is stored already; only this action's effects count.
+    this.outcome = emptyOutcome();
+    try {
+      if (action.kind === 'start') await this.engine.execute({ variables: action.variables });
+      else this.outcome.stale = !apply(this.engine, action, this.callbacks, this.timers);
+      await settle();
+    } catch (error) {
+      this.failure ??= { elementId: 'unknown', errorType: 'EXTRACT_VALUE_ERROR', message: (error as Error).message };
+    }
+    const outcome = this.outcome;
+    if (this.failure) {
+      outcome.state = 'incident';
+      outcome.incident = this.failure;
+      return outcome;
+    }
+    if (outcome.stale) return outcome;
+    const state: any = await this.engine.getState();
+    outcome.engineState = stripSource(state);
+    outcome.variables = processVariables(state.definitions?.[0]?.execution?.processes?.[0]?.environment);
+    outcome.state = this.ended || this.engine.state === 'idle' ? 'completed' : 'active';
+    if (outcome.state === 'active') {
+      outcome.waiting = this.engine.execution
+        .getPostponed()
+        .map((api: any) => ({ executionId: api.executionId, elementId: api.id, type: api.type }));
+    }
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    if (this.engine.state === 'running') await this.engine.stop();
+  }
+
+  private scope(api: any): Vars {
+    return { ...processVariables(api.owner?.environment ?? api.environment), ...(api.content?.zeebeLocals ?? {}) };
+  }
+
+  private onWait(api: any): void {
+    try {
+      const scope = this.scope(api);
+      if (api.type === 'bpmn:UserTask') {
+        this.outcome.userTasks.push({
+          executionId: api.executionId,
+          elementId: api.id,
+          name: api.name ?? api.owner?.name ?? null,
+          ...userTaskOf(api.owner, scope),
+        });
+      }
+      const message = api.content?.message;
+      if (message?.id) {
+        const definition = this.sourceContext.getActivityById(message.id);
+        const subscription = extensionOf(definition, 'zeebe:Subscription');
+        const correlationKey = resolveProperty(subscription?.correlationKey, scope, `${api.id} correlationKey`);
+        this.outcome.subscriptions.push({
+          executionId: api.executionId,
+          elementId: api.id,
+          messageName: String(message.name ?? definition?.name ?? message.id),
+          correlationKey: String(correlationKey ?? ''),
+        });
+      }
+    } catch (error) {
+      this.failure ??= { elementId: api.id, errorType: 'EXTRACT_VALUE_ERROR', message: (error as Error).message };
+    }
+  }
+
+  private onTimer(api: any): void {
+    const content = api.content ?? {};
+    if (content.isResumed) return;
+    const dueAt =
+      content.timerType === 'timeDate' && content.timeDate
+        ? new Date(String(content.timeDate))
+        : new Date(this.context.now().getTime() + Number(content.timeout ?? 0));
+    this.outcome.timers.push({
+      executionId: content.executionId,
+      elementId: api.id,
+      timerType: content.timerType ?? 'timeDuration',
+      expression: String(content[content.timerType] ?? ''),
+      dueAt,
+      repetitions: typeof content.repeat === 'number' ? content.repeat : null,
+    });
+  }
+
+  private onCall(api: any): void {
+    if (api.content?.isRecovered) return;
+    const called = extensionOf(api.owner, 'zeebe:CalledElement');
+    const scope = processVariables(api.owner?.environment);
+    const locals = api.content?.zeebeLocals ?? {};
+    this.outcome.calls.push({
+      executionId: api.executionId,
+      elementId: api.id,
+      processId: String(resolveProperty(called?.processId, scope, `${api.id} processId`)),
+      variables: called?.propagateAllParentVariables === false ? { ...locals } : { ...scope, ...locals },
+    });
+  }
+}
+
+function emptyOutcome(): StepOutcome {
+  return {
     state: 'active',
     engineState: null,
     variables: {},
@@ -105,119 +259,30 @@ export async function runStep(
     calls: [],
     stale: false,
   };
-  const callbacks = new Map<string, ServiceCallback>();
-  const timers = new DurableTimers();
-  const listener = new EventEmitter();
-  let failure: { elementId: string; errorType: string; message: string } | undefined;
-
-  listener.on('wait', (api: any) => {
-    try {
-      const scope = { ...processVariables(api.owner?.environment ?? api.environment), ...(api.content?.zeebeLocals ?? {}) };
-      if (api.type === 'bpmn:UserTask') {
-        outcome.userTasks.push({ executionId: api.executionId, elementId: api.id, name: api.name ?? api.owner?.name ?? null, ...userTaskOf(api.owner, scope) });
-      }
-      const message = api.content?.message;
-      if (message?.id) {
-        const definition = sourceContext.getActivityById(message.id);
-        const subscription = extensionOf(definition, 'zeebe:Subscription');
-        const correlationKey = resolveProperty(subscription?.correlationKey, scope, `${api.id} correlationKey`);
-        outcome.subscriptions.push({
-          executionId: api.executionId,
-          elementId: api.id,
-          messageName: String(message.name ?? definition?.name ?? message.id),
-          correlationKey: String(correlationKey ?? ''),
-        });
-      }
-    } catch (error) {
-      failure ??= { elementId: api.id, errorType: 'EXTRACT_VALUE_ERROR', message: (error as Error).message };
-    }
-  });
-  listener.on('activity.timer', (api: any) => {
-    const content = api.content ?? {};
-    if (content.isResumed) return;
-    const dueAt =
-      content.timerType === 'timeDate' && content.timeDate
-        ? new Date(String(content.timeDate))
-        : new Date(context.now().getTime() + Number(content.timeout ?? 0));
-    outcome.timers.push({
-      executionId: content.executionId,
-      elementId: api.id,
-      timerType: content.timerType ?? 'timeDuration',
-      expression: String(content[content.timerType] ?? ''),
-      dueAt,
-      repetitions: typeof content.repeat === 'number' ? content.repeat : null,
-    });
-  });
-  listener.on('activity.call', (api: any) => {
-    if (api.content?.isRecovered) return;
-    const called = extensionOf(api.owner, 'zeebe:CalledElement');
-    const scope = processVariables(api.owner?.environment);
-    outcome.calls.push({
-      executionId: api.executionId,
-      elementId: api.id,
-      processId: String(resolveProperty(called?.processId, scope, `${api.id} processId`)),
-      variables: called?.propagateAllParentVariables === false ? { ...(api.content?.zeebeLocals ?? {}) } : { ...scope, ...(api.content?.zeebeLocals ?? {}) },
-    });
-  });
-
-  const engine = new Engine({
-    name,
-    sourceContext,
-    expressions: feelExpressions,
-    extensions: {
-      zeebe: zeebeExtension({
-        onJob(job, callback) {
-          callbacks.set(job.executionId, callback);
-          if (!job.redelivered) outcome.jobs.push(job);
-        },
-        evaluateDecision: context.evaluateDecision,
-      }),
-    },
-    timers,
-    listener,
-    settings: { enableDummyService: false },
-  } as any);
-  let ended = false;
-  engine.on('end', () => (ended = true));
-  engine.on('error', (error: any) => {
-    failure ??= {
-      elementId: error?.source?.content?.id ?? error?.inner?.source?.id ?? 'unknown',
-      errorType: error?.code ? 'UNHANDLED_ERROR_EVENT' : 'EXTRACT_VALUE_ERROR',
-      message: error?.message ?? String(error),
-    };
-  });
-
-  try {
-    if (action.kind === 'start') {
-      await engine.execute({ variables: action.variables });
-    } else {
-      engine.recover(structuredClone(storedState) as any);
-      await engine.resume();
-      await settle();
-      outcome.stale = !apply(engine, action, callbacks, timers);
-    }
-    await settle();
-  } catch (error) {
-    failure ??= { elementId: 'unknown', errorType: 'EXTRACT_VALUE_ERROR', message: (error as Error).message };
-  }
-
-  if (failure) {
-    outcome.state = 'incident';
-    outcome.incident = failure;
-  } else {
-    const state: any = await engine.getState();
-    outcome.engineState = stripSource(state);
-    outcome.variables = processVariables(state.definitions?.[0]?.execution?.processes?.[0]?.environment);
-    outcome.state = ended || engine.state === 'idle' ? 'completed' : 'active';
-    if (outcome.state === 'active') {
-      outcome.waiting = engine.execution.getPostponed().map((api: any) => ({ executionId: api.executionId, elementId: api.id, type: api.type }));
-    }
-  }
-  if (engine.state === 'running') await engine.stop();
-  return outcome;
 }
 
-function apply(engine: any, action: Exclude<Action, { kind: 'start' }>, callbacks: Map<string, ServiceCallback>, timers: DurableTimers): boolean {
+/** One step on a fresh engine, closed afterwards. */
+export async function runStep(
+  name: string,
+  sourceContext: SerializableContext,
+  storedState: unknown | null,
+  action: Action,
+  context: RunnerContext,
+): Promise<StepOutcome> {
+  const session = await InstanceSession.open(name, sourceContext, action.kind === 'start' ? null : storedState, context);
+  try {
+    return await session.apply(action);
+  } finally {
+    await session.close();
+  }
+}
+
+function apply(
+  engine: any,
+  action: Exclude<Action, { kind: 'start' }>,
+  callbacks: Map<string, ServiceCallback>,
+  timers: DurableTimers,
+): boolean {
   switch (action.kind) {
     case 'complete-job': {
       const callback = callbacks.get(action.executionId);

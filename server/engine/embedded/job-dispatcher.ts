@@ -39,8 +39,29 @@ export class JobDispatcher {
     });
   }
 
-  types(): string[] {
-    return [...this.workers.keys()];
+  serves(type: string): boolean {
+    return this.workers.has(type);
+  }
+
+  /**
+   * Reserves a slot for a job about to be created, so the step inserts it activated and it runs right after the
+   * commit, without another round trip; undefined when no worker here has room. `release` if the step does not commit.
+   */
+  reserve(type: string): { worker: string; deadline: Date } | undefined {
+    const registered = this.workers.get(type);
+    if (this.stopped || !registered || registered.running >= registered.maxConcurrent) return undefined;
+    registered.running++;
+    return { worker: `embedded:${process.pid}`, deadline: new Date(this.clock.now().getTime() + registered.timeoutMs) };
+  }
+
+  release(type: string): void {
+    const registered = this.workers.get(type);
+    if (registered) registered.running--;
+  }
+
+  /** Runs jobs inserted activated under a reservation. */
+  runReserved(rows: (JobRow & { bpmn_process_id: string; version: number })[]): void {
+    for (const row of rows) this.launch(this.workers.get(row.type)!, row);
   }
 
   /** Activates and runs jobs just created, where a worker of their type has room. */
@@ -78,7 +99,12 @@ export class JobDispatcher {
     if (this.stopped) return;
     const now = this.clock.now();
     const rows: (JobRow & { bpmn_process_id: string; version: number })[] = await this.knex('jobs as j')
-      .update({ state: 'activated', activation: this.knex.raw('j.activation + 1'), worker: `embedded:${process.pid}`, deadline: new Date(now.getTime() + registered.timeoutMs) })
+      .update({
+        state: 'activated',
+        activation: this.knex.raw('j.activation + 1'),
+        worker: `embedded:${process.pid}`,
+        deadline: new Date(now.getTime() + registered.timeoutMs),
+      })
       .whereIn('j.key', keys)
       .andWhere('j.state', 'activatable')
       .andWhere((q) => q.whereNull('j.retry_at').orWhere('j.retry_at', '<=', now))
@@ -87,12 +113,17 @@ export class JobDispatcher {
       .returning(['j.*', 'i.bpmn_process_id', 'i.version']);
     for (const row of rows) {
       registered.running++;
-      const run = this.run(registered, row).finally(() => {
-        registered.running--;
-        this.inHand.delete(run);
-      });
-      this.inHand.add(run);
+      this.launch(registered, row);
     }
+  }
+
+  /** Runs one activated job; its slot (counted in `running`) is given back when it ends. */
+  private launch(registered: Registered, row: JobRow & { bpmn_process_id: string; version: number }): void {
+    const run = this.run(registered, row).finally(() => {
+      registered.running--;
+      this.inHand.delete(run);
+    });
+    this.inHand.add(run);
   }
 
   private async run(registered: Registered, row: JobRow & { bpmn_process_id: string; version: number }): Promise<void> {

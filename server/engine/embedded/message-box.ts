@@ -4,7 +4,12 @@ import { badRequest } from '../../errors';
 import type { MessagePublished, PublishMessage } from '../port';
 
 type Vars = Record<string, unknown>;
-type Deliver = (instanceKey: string, executionId: string, variables: Vars, claim: (trx: Knex.Transaction) => Promise<void>) => Promise<boolean>;
+type Deliver = (
+  instanceKey: string,
+  executionId: string,
+  variables: Vars,
+  claim: (trx: Knex.Transaction) => Promise<void>,
+) => Promise<boolean>;
 
 class AlreadyTaken extends Error {}
 
@@ -62,7 +67,11 @@ export class MessageBox {
   }
 
   /** A subscription just opened: the oldest buffered message for it, if one is still alive. */
-  async deliverBuffered(instanceKey: string, subscription: { key: string; messageName: string; correlationKey: string; executionId: string }, sandbox: boolean): Promise<void> {
+  async deliverBuffered(
+    instanceKey: string,
+    subscription: { key: string; messageName: string; correlationKey: string; executionId: string },
+    sandbox: boolean,
+  ): Promise<void> {
     const buffered = await this.knex('messages')
       .where({ name: subscription.messageName, correlation_key: subscription.correlationKey, sandbox })
       .whereNull('correlated_instance_key')
@@ -71,7 +80,10 @@ export class MessageBox {
       .first();
     if (!buffered) return;
     await this.tryDeliver(instanceKey, subscription.executionId, buffered.variables, async (trx) => {
-      const taken = await trx('messages').where({ key: buffered.key }).whereNull('correlated_instance_key').update({ correlated_instance_key: instanceKey });
+      const taken = await trx('messages')
+        .where({ key: buffered.key })
+        .whereNull('correlated_instance_key')
+        .update({ correlated_instance_key: instanceKey });
       const opened = await trx('message_subscriptions').where({ key: subscription.key, state: 'open' }).update({ state: 'correlated' });
       if (!taken || !opened) throw new AlreadyTaken();
     });
@@ -79,10 +91,17 @@ export class MessageBox {
 
   /** Forgets messages that expired a day ago (kept that long for idempotent re-publishing and for inspection). */
   async expire(): Promise<void> {
-    await this.knex('messages').where('expires_at', '<', new Date(this.clock.now().getTime() - 86_400_000)).delete();
+    await this.knex('messages')
+      .where('expires_at', '<', new Date(this.clock.now().getTime() - 86_400_000))
+      .delete();
   }
 
-  private async tryDeliver(instanceKey: string, executionId: string, variables: Vars, claim: (trx: Knex.Transaction) => Promise<void>): Promise<boolean> {
+  private async tryDeliver(
+    instanceKey: string,
+    executionId: string,
+    variables: Vars,
+    claim: (trx: Knex.Transaction) => Promise<void>,
+  ): Promise<boolean> {
     try {
       return await this.deliver(instanceKey, executionId, variables, claim);
     } catch (error) {

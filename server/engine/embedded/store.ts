@@ -13,6 +13,7 @@ export interface InstanceRow {
   engine_state: unknown;
   revision: number;
   active_elements: string[];
+  waiting: string[];
   parent_key: string | null;
   parent_element_instance: string | null;
   sandbox: boolean;
@@ -35,53 +36,69 @@ export interface JobRow {
   deadline: Date | null;
 }
 
-/** The element executions still waiting; a timer's execution id is its boundary or catch event's id plus a suffix. */
-function liveIn(waiting: Waiting[]): (executionId: string) => boolean {
-  const ids = new Set(waiting.map((w) => w.executionId));
-  return (id) => ids.has(id) || waiting.some((w) => id.startsWith(`${w.executionId}_`));
+export type ActivatedJob = JobRow & { bpmn_process_id: string; version: number };
+
+/** Reserves a worker slot in this process for a job about to be created (it is then inserted activated). */
+export type Reserve = (type: string) => { worker: string; deadline: Date } | undefined;
+
+/** A job answered by its worker: the write that makes the answer count, once. */
+export interface JobClaim {
+  jobKey: string;
+  activation: number;
+  to: 'completed' | 'error_thrown';
 }
 
 export interface Committed {
-  newJobKeys: string[];
+  /** Jobs left for the poller (no worker here had room). */
+  newJobs: { key: string; type: string }[];
+  /** Jobs inserted activated under a reservation, ready for their worker. */
+  reservedJobs: ActivatedJob[];
   newTaskKeys: string[];
   newSubscriptions: { key: string; messageName: string; correlationKey: string; executionId: string }[];
   cancelledTaskKeys: string[];
 }
 
-/** Writes one step's new state and its wait states, and retires the rows of wait states that ended. */
-export async function commitStep(trx: Knex.Transaction, instance: InstanceRow, outcome: StepOutcome, now: Date): Promise<Committed> {
-  const ended = outcome.state === 'completed';
-  await trx('process_instances')
-    .where({ key: instance.key })
-    .update({
-      engine_state: ended ? null : JSON.stringify(outcome.engineState),
-      variables: JSON.stringify(outcome.variables),
-      state: outcome.state,
-      active_elements: outcome.waiting.map((w) => w.elementId),
-      revision: instance.revision + 1,
-      ended_at: ended ? now : null,
-    });
+/** A timer's execution id is its boundary or catch event's id plus a suffix. */
+function liveIn(waiting: Waiting[]): (executionId: string) => boolean {
+  const ids = new Set(waiting.map((w) => w.executionId));
+  return (id) => ids.has(id) || waiting.some((w) => id.startsWith(`${w.executionId}_`));
+}
 
-  const live = liveIn(outcome.waiting);
-  const open = (table: string, states: string[]) =>
-    trx(table).where({ instance_key: instance.key }).whereIn('state', states).select('key', 'element_instance_id');
-  const retire = async (table: string, states: string[], to: string, extra: Vars = {}) => {
-    const rows = (await open(table, states)).filter((r: { element_instance_id: string }) => ended || !live(r.element_instance_id));
-    if (rows.length) await trx(table).whereIn('key', rows.map((r: { key: string }) => r.key)).update({ state: to, ...extra });
-    return rows.map((r: { key: string }) => String(r.key));
-  };
-  await retire('jobs', ['activatable', 'activated'], 'cancelled', { ended_at: now });
-  const cancelledTaskKeys = await retire('tasks', ['created'], 'cancelled', { completed_at: now });
-  await retire('timers', ['armed'], 'cancelled');
-  await retire('message_subscriptions', ['open'], 'closed');
+/** Whether a wait state other than the one the action answered has ended (a boundary event fired, a branch was cut). */
+export function somethingEnded(before: string[], outcome: StepOutcome, action: Action): boolean {
+  if (outcome.state === 'completed') return true;
+  const target = action.kind === 'start' ? undefined : action.executionId;
+  const now = new Set(outcome.waiting.map((w) => w.executionId));
+  return before.some((id) => !now.has(id) && id !== target && !(target && target.startsWith(`${id}_`)));
+}
 
-  const insert = async <T>(table: string, rows: Vars[]): Promise<T[]> => {
-    if (!rows.length) return [];
-    return (await trx(table).insert(rows).onConflict(['instance_key', 'element_instance_id']).ignore().returning('*')) as T[];
-  };
-  const jobs = await insert<{ key: string }>(
-    'jobs',
-    outcome.jobs.map((j) => ({
+/** Whether a step only moved from one job to the next: the single-statement commit applies. */
+export function isPlainJobStep(instance: InstanceRow, outcome: StepOutcome, action: Action): boolean {
+  return (
+    action.kind === 'complete-job' &&
+    outcome.state === 'active' &&
+    !outcome.userTasks.length &&
+    !outcome.timers.length &&
+    !outcome.subscriptions.length &&
+    !outcome.calls.length &&
+    !somethingEnded(instance.waiting ?? [], outcome, action)
+  );
+}
+
+const stateColumns = (outcome: StepOutcome, now: Date) => ({
+  engine_state: outcome.state === 'completed' ? null : JSON.stringify(outcome.engineState),
+  variables: JSON.stringify(outcome.variables),
+  state: outcome.state,
+  active_elements: outcome.waiting.map((w) => w.elementId),
+  waiting: outcome.waiting.map((w) => w.executionId),
+  ended_at: outcome.state === 'completed' ? now : null,
+});
+
+function jobRows(instance: InstanceRow, outcome: StepOutcome, now: Date, reserve: Reserve, reserved: string[]): Vars[] {
+  return outcome.jobs.map((j) => {
+    const slot = reserve(j.type);
+    if (slot) reserved.push(j.type);
+    return {
       instance_key: instance.key,
       element_id: j.elementId,
       element_instance_id: j.executionId,
@@ -89,10 +106,88 @@ export async function commitStep(trx: Knex.Transaction, instance: InstanceRow, o
       headers: JSON.stringify(j.headers),
       variables: JSON.stringify(j.variables),
       retries: Number.isInteger(j.retries) && j.retries > 0 ? j.retries : 3,
-      state: 'activatable',
-      created_at: now,
-    })),
-  );
+      state: slot ? 'activated' : 'activatable',
+      activation: slot ? 1 : 0,
+      worker: slot?.worker ?? null,
+      deadline: slot?.deadline.toISOString() ?? null,
+      created_at: now.toISOString(),
+    };
+  });
+}
+
+function committedJobs(instance: InstanceRow, jobs: JobRow[]): Pick<Committed, 'newJobs' | 'reservedJobs'> {
+  return {
+    newJobs: jobs.filter((j) => j.state === 'activatable').map((j) => ({ key: String(j.key), type: j.type })),
+    reservedJobs: jobs
+      .filter((j) => j.state === 'activated')
+      .map((j) => ({ ...j, bpmn_process_id: instance.bpmn_process_id, version: instance.version })),
+  };
+}
+
+export async function insertInstance(
+  trx: Knex.Transaction,
+  row: Omit<InstanceRow, 'key' | 'engine_state' | 'revision' | 'ended_at'>,
+  outcome: StepOutcome,
+  now: Date,
+): Promise<InstanceRow> {
+  const columns =
+    outcome.state === 'incident' ? { state: 'incident', engine_state: null, waiting: [], active_elements: [] } : stateColumns(outcome, now);
+  const [inserted] = await trx('process_instances')
+    .insert({ ...row, ...columns, revision: 1 })
+    .returning('*');
+  return inserted;
+}
+
+/** Writes one step's new state and its wait states, and retires the rows of wait states that ended. */
+export async function commitStep(
+  trx: Knex.Transaction,
+  instance: InstanceRow,
+  outcome: StepOutcome,
+  now: Date,
+  action: Action,
+  reserve: Reserve,
+  reserved: string[],
+): Promise<Committed> {
+  await trx('process_instances')
+    .where({ key: instance.key })
+    .update({ ...stateColumns(outcome, now), revision: instance.revision + 1 });
+  let cancelledTaskKeys: string[] = [];
+  if (somethingEnded(instance.waiting ?? [], outcome, action)) {
+    const live = liveIn(outcome.waiting);
+    const ended = outcome.state === 'completed';
+    const retire = async (table: string, states: string[], to: string, extra: Vars = {}) => {
+      const rows = await trx(table).where({ instance_key: instance.key }).whereIn('state', states).select('key', 'element_instance_id');
+      const gone = rows
+        .filter((r: { element_instance_id: string }) => ended || !live(r.element_instance_id))
+        .map((r: { key: string }) => String(r.key));
+      if (gone.length)
+        await trx(table)
+          .whereIn('key', gone)
+          .update({ state: to, ...extra });
+      return gone;
+    };
+    await retire('jobs', ['activatable', 'activated'], 'cancelled', { ended_at: now });
+    cancelledTaskKeys = await retire('tasks', ['created'], 'cancelled', { completed_at: now });
+    await retire('timers', ['armed'], 'cancelled');
+    await retire('message_subscriptions', ['open'], 'closed');
+  }
+  return { ...(await insertWaits(trx, instance, outcome, now, reserve, reserved)), cancelledTaskKeys };
+}
+
+/** The new jobs, user tasks, timers and subscriptions of a step. */
+export async function insertWaits(
+  trx: Knex.Transaction,
+  instance: InstanceRow,
+  outcome: StepOutcome,
+  now: Date,
+  reserve: Reserve,
+  reserved: string[],
+): Promise<Omit<Committed, 'cancelledTaskKeys'>> {
+  const insert = async <T>(table: string, rows: Vars[]): Promise<T[]> => {
+    if (!rows.length) return [];
+    return (await trx(table).insert(rows).onConflict(['instance_key', 'element_instance_id']).ignore().returning('*')) as T[];
+  };
+  const jobs = await insert<JobRow>('jobs', jobRows(instance, outcome, now, reserve, reserved));
   const tasks = await insert<{ key: string }>(
     'tasks',
     outcome.userTasks.map((t) => ({
@@ -110,7 +205,6 @@ export async function commitStep(trx: Knex.Transaction, instance: InstanceRow, o
       application_id: typeof outcome.variables.applicationId === 'string' ? outcome.variables.applicationId : null,
       sandbox: instance.sandbox,
       state: 'created',
-      variables: JSON.stringify({}),
       created_at: now,
     })),
   );
@@ -140,7 +234,7 @@ export async function commitStep(trx: Knex.Transaction, instance: InstanceRow, o
     })),
   );
   return {
-    newJobKeys: jobs.map((j) => String(j.key)),
+    ...committedJobs(instance, jobs),
     newTaskKeys: tasks.map((t) => String(t.key)),
     newSubscriptions: subscriptions.map((s) => ({
       key: String(s.key),
@@ -148,8 +242,63 @@ export async function commitStep(trx: Knex.Transaction, instance: InstanceRow, o
       correlationKey: s.correlation_key,
       executionId: s.element_instance_id,
     })),
-    cancelledTaskKeys,
   };
+}
+
+/**
+ * A plain job step in one statement: claim the answered job, store the new state, insert the next jobs. Nothing is
+ * written unless the claim holds (the job still activated under that activation); undefined then.
+ */
+export async function commitJobStep(
+  knex: Knex,
+  instance: InstanceRow,
+  outcome: StepOutcome,
+  claim: JobClaim,
+  now: Date,
+  reserve: Reserve,
+  reserved: string[],
+): Promise<Committed | undefined> {
+  const state = stateColumns(outcome, now);
+  const result = await knex.raw(
+    `with claim as (
+       update jobs set state = ?, ended_at = ? where key = ? and state = 'activated' and activation = ? returning key
+     ), instance as (
+       update process_instances
+          set engine_state = ?::jsonb, variables = ?::jsonb, state = ?, active_elements = ?::text[], waiting = ?::text[], revision = revision + 1
+        where key = ? and exists (select 1 from claim) returning key
+     ), inserted as (
+       insert into jobs (instance_key, element_id, element_instance_id, type, headers, variables, retries, state, activation, worker, deadline, created_at)
+       select instance_key, element_id, element_instance_id, type, headers, variables, retries, state, activation, worker, deadline, created_at
+         from jsonb_to_recordset(?::jsonb) as x(instance_key bigint, element_id text, element_instance_id text, type text, headers jsonb,
+              variables jsonb, retries int, state text, activation int, worker text, deadline timestamptz, created_at timestamptz)
+        where exists (select 1 from instance)
+       on conflict (instance_key, element_instance_id) do nothing
+       returning *
+     )
+     select (select count(*) from claim)::int as claimed, coalesce((select json_agg(inserted) from inserted), '[]'::json) as jobs`,
+    [
+      claim.to,
+      now,
+      claim.jobKey,
+      claim.activation,
+      state.engine_state,
+      state.variables,
+      state.state,
+      toTextArray(state.active_elements),
+      toTextArray(state.waiting),
+      instance.key,
+      JSON.stringify(jobRows(instance, outcome, now, reserve, reserved)),
+    ],
+  );
+  const row = result.rows[0];
+  if (!row.claimed) return undefined;
+  const jobs = (typeof row.jobs === 'string' ? JSON.parse(row.jobs) : row.jobs) as JobRow[];
+  return { ...committedJobs(instance, jobs), newTaskKeys: [], newSubscriptions: [], cancelledTaskKeys: [] };
+}
+
+/** A PostgreSQL array literal, for a parameter cast to text[]. */
+function toTextArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /** An action that failed in the engine: the instance keeps its last good state; resolving the incident applies it again. */

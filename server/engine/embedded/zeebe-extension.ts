@@ -48,7 +48,8 @@ export function outputMappings(element: any, result: Vars, scope: Vars): Vars {
   const outputs = extensionOf(element, 'zeebe:IoMapping')?.outputParameters ?? [];
   if (!outputs.length) return { ...result };
   const mapped: Vars = {};
-  for (const p of outputs) setPath(mapped, p.target, resolveProperty(p.source, { ...scope, ...result }, `${element.id} output ${p.target}`));
+  for (const p of outputs)
+    setPath(mapped, p.target, resolveProperty(p.source, { ...scope, ...result }, `${element.id} output ${p.target}`));
   return mapped;
 }
 
@@ -80,8 +81,14 @@ export function zeebeExtension(hooks: ExtensionHooks) {
       };
     }
     const iterationLocals = (content: any): Vars =>
-      zeebeLoop?.inputElement && content.isMultiInstance ? { [zeebeLoop.inputElement]: content[zeebeLoop.inputElement], loopCounter: content.index + 1 } : {};
-    const scopeOf = (content: any): Vars => ({ ...processVariables(activity.environment), ...(content.zeebeLocals ?? {}), ...iterationLocals(content) });
+      zeebeLoop?.inputElement && content.isMultiInstance
+        ? { [zeebeLoop.inputElement]: content[zeebeLoop.inputElement], loopCounter: content.index + 1 }
+        : {};
+    const scopeOf = (content: any): Vars => ({
+      ...processVariables(activity.environment),
+      ...(content.zeebeLocals ?? {}),
+      ...iterationLocals(content),
+    });
 
     const taskDefinition = extensionOf(activity, 'zeebe:TaskDefinition');
     const calledDecision = extensionOf(activity, 'zeebe:CalledDecision');
@@ -138,7 +145,11 @@ export function zeebeExtension(hooks: ExtensionHooks) {
             if (zeebeLoop && Array.isArray(output)) {
               if (zeebeLoop.outputCollection) {
                 variables[zeebeLoop.outputCollection] = output.map((o: unknown) =>
-                  resolveProperty(zeebeLoop.outputElement, { ...processVariables(activity.environment), ...resultOf(o) }, `${activity.id} outputElement`),
+                  resolveProperty(
+                    zeebeLoop.outputElement,
+                    { ...processVariables(activity.environment), ...resultOf(o) },
+                    `${activity.id} outputElement`,
+                  ),
                 );
               }
               return;
@@ -166,7 +177,11 @@ export function userTaskOf(element: any, scope: Vars) {
   const form = extensionOf(element, 'zeebe:FormDefinition');
   const list = (value: unknown): string[] => {
     if (Array.isArray(value)) return value.map(String);
-    if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (typeof value === 'string')
+      return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     return [];
   };
   const date = (value: unknown): string | null => (value ? new Date(String(value)).toISOString() : null);

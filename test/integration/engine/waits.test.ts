@@ -85,7 +85,12 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
     engine().registerWorker({ type: 'w-notify', handler: async () => complete({ reminded: true }) });
     engine().registerWorker({ type: 'w-child', handler: async (job) => complete({ fromChild: `${job.variables.applicationId}-done` }) });
     engine().registerWorker({ type: 'w-ocr', handler: async (job) => complete({ text: `read ${job.variables.material}` }) });
-    for (const [id, xml] of [['correction-flow', correctionFlow], ['long-timer', longTimer], ['child-flow', child], ['parent-flow', parent]]) {
+    for (const [id, xml] of [
+      ['correction-flow', correctionFlow],
+      ['long-timer', longTimer],
+      ['child-flow', child],
+      ['parent-flow', parent],
+    ]) {
       await deployRaw(platform(), 'bpmn', id, xml);
     }
     await deployRaw(platform(), 'dmn', 't-review', reviewTable);
@@ -98,7 +103,11 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
   it('correlates a message to the receive task by its correlation key, with its variables', async () => {
     const { key } = await start('correction-flow', { applicationId: 'M-1' });
     const other = await start('correction-flow', { applicationId: 'M-2' });
-    const published = await engine().publishMessage({ name: 'corrections-submitted', correlationKey: 'M-1', variables: { corrected: ['phone'] } });
+    const published = await engine().publishMessage({
+      name: 'corrections-submitted',
+      correlationKey: 'M-1',
+      variables: { corrected: ['phone'] },
+    });
     expect(published.correlatedInstanceKeys).to.deep.equal([key]);
     const done = await engine().getInstance(key);
     expect(done!.state).to.equal('completed');
@@ -107,12 +116,27 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
   });
 
   it('buffers a message published before anyone waits, for its time to live, and ignores a repeat with the same message id', async () => {
-    const first = await engine().publishMessage({ name: 'corrections-submitted', correlationKey: 'M-3', timeToLiveMs: 60_000, messageId: 'once' });
+    const first = await engine().publishMessage({
+      name: 'corrections-submitted',
+      correlationKey: 'M-3',
+      timeToLiveMs: 60_000,
+      messageId: 'once',
+    });
     expect(first.buffered).to.equal(true);
-    const again = await engine().publishMessage({ name: 'corrections-submitted', correlationKey: 'M-3', timeToLiveMs: 60_000, messageId: 'once' });
+    const again = await engine().publishMessage({
+      name: 'corrections-submitted',
+      correlationKey: 'M-3',
+      timeToLiveMs: 60_000,
+      messageId: 'once',
+    });
     expect(again.key).to.equal(first.key);
     const { key } = await start('correction-flow', { applicationId: 'M-3' });
-    expect((await eventually(() => engine().getInstance(key), (i) => i!.state === 'completed'))!.state).to.equal('completed');
+    expect(
+      (await eventually(
+        () => engine().getInstance(key),
+        (i) => i!.state === 'completed',
+      ))!.state,
+    ).to.equal('completed');
     const late = await start('correction-flow', { applicationId: 'M-3' });
     expect((await engine().getInstance(late.key))!.state, 'a buffered message is consumed once').to.equal('active');
   });
@@ -131,10 +155,16 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
     expect((await engine().getInstance(key))!.state).to.equal('active');
     server.clock.advance(5 * DAY + 1000);
     await engine().tick();
-    await eventually(() => platform().db.knex('jobs').where({ instance_key: key, type: 'w-notify', state: 'completed' }).count('key as n').first(), (r: any) => Number(r.n) === 1);
+    await eventually(
+      () => platform().db.knex('jobs').where({ instance_key: key, type: 'w-notify', state: 'completed' }).count('key as n').first(),
+      (r: any) => Number(r.n) === 1,
+    );
     server.clock.advance(5 * DAY + 1000);
     await engine().tick();
-    await eventually(() => platform().db.knex('jobs').where({ instance_key: key, type: 'w-notify', state: 'completed' }).count('key as n').first(), (r: any) => Number(r.n) === 2);
+    await eventually(
+      () => platform().db.knex('jobs').where({ instance_key: key, type: 'w-notify', state: 'completed' }).count('key as n').first(),
+      (r: any) => Number(r.n) === 2,
+    );
     expect((await engine().getInstance(key))!.state, 'the reminders do not end the wait').to.equal('active');
     server.clock.advance(5 * DAY + 1000);
     await engine().tick();
@@ -147,7 +177,12 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
   it('keeps a 30-day timer across a restart of the engine and fires it on day 30, not day 29', async () => {
     const { key } = await start('long-timer', { wait: 'P30D' });
     await engine().stop();
-    const restarted = new EmbeddedEngine({ knex: platform().db.knex, clock: server.clock, log: createLogger('silent'), audit: platform().audit });
+    const restarted = new EmbeddedEngine({
+      knex: platform().db.knex,
+      clock: server.clock,
+      log: createLogger('silent'),
+      audit: platform().audit,
+    });
     await restarted.start();
     try {
       server.clock.advance(29 * DAY);
@@ -164,7 +199,10 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
 
   it('calls another deployed process, runs a multi-instance job over a collection, and a business rule task on the latest table', async () => {
     const { key } = await start('parent-flow', { applicationId: 'C-1', materials: ['id-card', 'licence', 'lease'] });
-    const done = await eventually(() => engine().getInstance(key), (i) => i!.state !== 'active');
+    const done = await eventually(
+      () => engine().getInstance(key),
+      (i) => i!.state !== 'active',
+    );
     expect(done!.state).to.equal('completed');
     expect(done!.variables.fromChild).to.equal('C-1-done');
     expect(done!.variables.results).to.deep.equal(['read id-card', 'read licence', 'read lease']);
@@ -175,13 +213,20 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
 
   it('cancels an instance with its wait states and answers 409 for a second cancellation over HTTP', async () => {
     const designer = await server.login('designer');
-    const started = await server.request('POST', '/api/v1/process-instances', { token: designer, json: { bpmnProcessId: 'correction-flow', variables: { applicationId: 'X-1' } } });
+    const started = await server.request('POST', '/api/v1/process-instances', {
+      token: designer,
+      json: { bpmnProcessId: 'correction-flow', variables: { applicationId: 'X-1' } },
+    });
     expect(started.status).to.equal(201);
     const view = await server.request('GET', `/api/v1/process-instances/${started.body.key}`, { token: designer });
     expect(view.body).to.include({ state: 'active', sandbox: true });
     expect(view.body.activeElements).to.include('waitCorrections');
-    expect((await server.request('POST', `/api/v1/process-instances/${started.body.key}/cancellation`, { token: designer })).status).to.equal(204);
-    expect((await server.request('POST', `/api/v1/process-instances/${started.body.key}/cancellation`, { token: designer })).status).to.equal(409);
+    expect(
+      (await server.request('POST', `/api/v1/process-instances/${started.body.key}/cancellation`, { token: designer })).status,
+    ).to.equal(204);
+    expect(
+      (await server.request('POST', `/api/v1/process-instances/${started.body.key}/cancellation`, { token: designer })).status,
+    ).to.equal(409);
     const timers = await platform().db.knex('timers').where({ instance_key: started.body.key }).pluck('state');
     expect(timers.every((s: string) => s === 'cancelled')).to.equal(true);
     const unknown = await server.request('GET', '/api/v1/process-instances/999999', { token: designer });

@@ -1,0 +1,67 @@
+import type { Knex } from 'knex';
+import type { SerializableContext } from 'moddle-context-serializer';
+import { notFound } from '../../errors';
+import type { Variables } from '../../../workers/worker';
+import { DecisionSet } from '../dmn/decisions';
+import type { DeployableResource } from '../port';
+import { compileBpmn } from './compiler';
+
+export interface ProcessVersion {
+  key: string;
+  version: number;
+}
+
+/** Deployed process versions compiled once, and the latest version of every decision. */
+export class Definitions {
+  private readonly compiled = new Map<string, Promise<SerializableContext>>();
+  private readonly decisions = new Map<string, { version: number; set: DecisionSet }>();
+
+  constructor(private readonly knex: Knex) {}
+
+  async deploy(resources: DeployableResource[]): Promise<void> {
+    for (const resource of resources) {
+      if (resource.kind === 'bpmn') await this.bpmn(resource.key, resource.content);
+      if (resource.kind === 'dmn') {
+        const set = await DecisionSet.parse(resource.content);
+        const current = this.decisions.get(resource.id);
+        if (!current || current.version <= resource.version) this.decisions.set(resource.id, { version: resource.version, set });
+      }
+    }
+  }
+
+  async loadLatestDecisions(): Promise<void> {
+    const latest = await this.knex('resources as r')
+      .where('r.kind', 'dmn')
+      .whereRaw('r.version = (select max(version) from resources x where x.kind = r.kind and x.resource_id = r.resource_id)')
+      .select('r.key', 'r.resource_id as id', 'r.version', 'r.content');
+    await this.deploy(latest.map((r: any) => ({ key: String(r.key), kind: 'dmn', id: r.id, version: r.version, content: r.content })));
+  }
+
+  bpmn(resourceKey: string, xml?: string): Promise<SerializableContext> {
+    let compiled = this.compiled.get(resourceKey);
+    if (!compiled) {
+      compiled = (async () => {
+        const content = xml ?? (await this.knex('resources').where({ key: resourceKey }).first('content'))?.content;
+        if (!content) throw new Error(`no deployed resource ${resourceKey}`);
+        return compileBpmn(content);
+      })();
+      compiled.catch(() => this.compiled.delete(resourceKey));
+      this.compiled.set(resourceKey, compiled);
+    }
+    return compiled;
+  }
+
+  /** The version to start: the one asked for, else the latest. */
+  async resolve(bpmnProcessId: string, version?: number): Promise<ProcessVersion> {
+    const query = this.knex('resources').where({ kind: 'bpmn', resource_id: bpmnProcessId });
+    const row = await (version ? query.andWhere({ version }) : query.orderBy('version', 'desc')).first('key', 'version');
+    if (!row) throw notFound(`process ${bpmnProcessId}${version ? ` version ${version}` : ''}`);
+    return { key: String(row.key), version: row.version };
+  }
+
+  evaluateDecision = (decisionId: string, variables: Variables): unknown => {
+    const deployed = this.decisions.get(decisionId);
+    if (!deployed) throw new Error(`no deployed decision ${decisionId}`);
+    return deployed.set.evaluate(decisionId, variables);
+  };
+}
