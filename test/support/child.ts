@@ -12,9 +12,9 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `server/main.ts` as `npm start` does, in a child process with the given environment. */
-export function spawnServer(env: Record<string, string | undefined>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
+/** Runs `server/main.ts` as `npm start` does (or another entry that prints the same ready line), in a child process with the given environment. */
+export function spawnServer(env: Record<string, string | undefined>, script = path.join(ROOT, 'server', 'main.ts')): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

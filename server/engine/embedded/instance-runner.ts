@@ -92,6 +92,9 @@ export class InstanceSession {
   private outcome = emptyOutcome();
   private failure: StepOutcome['incident'];
   private ended = false;
+  private resuming = false;
+  /** Timers bpmn-elements completed by itself while resuming, due by the wall clock (the only clock it reads). */
+  private readonly expiredOnResume = new Set<string>();
   private readonly engine: any;
 
   private constructor(
@@ -103,6 +106,9 @@ export class InstanceSession {
     listener.on('wait', (api: any) => this.onWait(api));
     listener.on('activity.timer', (api: any) => this.onTimer(api));
     listener.on('activity.call', (api: any) => this.onCall(api));
+    listener.on('activity.timeout', (api: any) => {
+      if (this.resuming && api.content?.executionId) this.expiredOnResume.add(api.content.executionId);
+    });
     this.engine = new Engine({
       name,
       sourceContext,
@@ -139,9 +145,13 @@ export class InstanceSession {
   ): Promise<InstanceSession> {
     const session = new InstanceSession(name, sourceContext, context);
     if (storedState) {
+      session.resuming = true;
       session.engine.recover(structuredClone(storedState));
       await session.engine.resume();
       await settle();
+      session.resuming = false;
+      // What resuming announced again (tasks, subscriptions) is stored already; what an expired timer did is new.
+      if (!session.expiredOnResume.size) session.outcome = emptyOutcome();
     }
     return session;
   }
@@ -150,17 +160,19 @@ export class InstanceSession {
     return Boolean(this.failure);
   }
 
+  /** Reports what the engine did since the previous apply (or since resuming): this action's effects. */
   async apply(action: Action): Promise<StepOutcome> {
-    // What resuming announced again (tasks, subscriptions) is stored already; only this action's effects count.
-    this.outcome = emptyOutcome();
     try {
       if (action.kind === 'start') await this.engine.execute({ variables: action.variables });
-      else this.outcome.stale = !apply(this.engine, action, this.callbacks, this.timers);
+      else if (!(action.kind === 'fire-timer' && this.expiredOnResume.delete(action.executionId))) {
+        this.outcome.stale = !apply(this.engine, action, this.callbacks, this.timers);
+      }
       await settle();
     } catch (error) {
       this.failure ??= { elementId: 'unknown', errorType: 'EXTRACT_VALUE_ERROR', message: (error as Error).message };
     }
     const outcome = this.outcome;
+    this.outcome = emptyOutcome();
     if (this.failure) {
       outcome.state = 'incident';
       outcome.incident = this.failure;

@@ -124,6 +124,7 @@ export class InstanceSteps {
       await session.close();
       throw error;
     }
+    giveBackUnused(dispatcher, reserved, stepped);
     const key = String(stepped.instance.key);
     await this.keepOrClose(key, session, stepped);
     this.host.emit({ type: 'instance.started', instanceKey: key, bpmnProcessId: request.bpmnProcessId });
@@ -173,14 +174,16 @@ export class InstanceSteps {
     const reserve = (type: string) => dispatcher.reserve(type);
     const reserved: string[] = [];
     const release = () => reserved.forEach((type) => dispatcher.release(type));
+    const releaseUnused = (stepped: Stepped | undefined) => giveBackUnused(dispatcher, reserved, stepped);
     const { job } = options;
     try {
       if (job && !outcome.incident && isPlainJobStep(instance, outcome, action)) {
         const committed = await commitJobStep(knex, instance, outcome, job, now, reserve, reserved);
-        if (!committed) release();
-        return committed && { instance, outcome, committed };
+        const stepped = committed && { instance, outcome, committed };
+        releaseUnused(stepped);
+        return stepped;
       }
-      return await knex.transaction(async (trx) => {
+      const stepped = await knex.transaction(async (trx): Promise<Stepped> => {
         if (outcome.incident) {
           if (job)
             await trx('jobs')
@@ -201,6 +204,8 @@ export class InstanceSteps {
         const committed = await commitStep(trx, instance, outcome, now, action, reserve, reserved);
         return { instance, outcome, committed };
       });
+      releaseUnused(stepped);
+      return stepped;
     } catch (error) {
       release();
       if (error instanceof ClaimLost) return undefined;
@@ -269,3 +274,13 @@ export class InstanceSteps {
 }
 
 class ClaimLost extends Error {}
+
+/** A job row already there (inserted by an earlier run of the same step) is skipped on insert: its slot goes back. */
+export function giveBackUnused(dispatcher: JobDispatcher, reserved: string[], stepped: Stepped | undefined): void {
+  const used = stepped?.committed?.reservedJobs.map((j) => j.type) ?? [];
+  for (const type of reserved) {
+    const i = used.indexOf(type);
+    if (i >= 0) used.splice(i, 1);
+    else dispatcher.release(type);
+  }
+}
