@@ -15,17 +15,7 @@ interface ResourceRow {
   created_at: Date | string;
 }
 
-export interface NewResource {
-  deploymentKey: string;
-  kind: ResourceKind;
-  id: string;
-  version: number;
-  name: string | null;
-  fileName: string;
-  checksum: string;
-  content: string;
-  sourcePath: string | null;
-}
+export type NewResource = Omit<DeployedResource, 'key' | 'createdAt' | 'unchanged'> & { sourcePath: string | null };
 
 // One advisory lock for all deployment writes: deployments are rare, and it keeps version numbers gap-free and unique.
 const DEPLOYMENT_LOCK = 7_150_001;
