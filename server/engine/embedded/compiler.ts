@@ -16,5 +16,9 @@ export async function compileBpmn(xml: string): Promise<SerializableContext> {
   const moddleContext = await new BpmnModdle({ zeebe }).fromXML(xml);
   const warnings = (moddleContext as { warnings?: { message: string }[] }).warnings ?? [];
   if (warnings.length) throw new Error(`BPMN does not parse: ${warnings.map((w) => w.message).join('; ')}`);
-  return serializer(moddleContext, typeResolver);
+  const context = serializer(moddleContext, typeResolver);
+  // bpmn-engine puts the serialized definition in every getState(); it never changes, so serialize it once.
+  const serialized = context.serialize();
+  context.serialize = () => serialized;
+  return context;
 }

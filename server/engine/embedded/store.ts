@@ -72,17 +72,12 @@ export function somethingEnded(before: string[], outcome: StepOutcome, action: A
   return before.some((id) => !now.has(id) && id !== target && !(target && target.startsWith(`${id}_`)));
 }
 
-/** Whether a step only moved from one job to the next: the single-statement commit applies. */
+/** Whether a job's answer only led to more jobs or to the end: the single-statement commit applies. */
 export function isPlainJobStep(instance: InstanceRow, outcome: StepOutcome, action: Action): boolean {
-  return (
-    action.kind === 'complete-job' &&
-    outcome.state === 'active' &&
-    !outcome.userTasks.length &&
-    !outcome.timers.length &&
-    !outcome.subscriptions.length &&
-    !outcome.calls.length &&
-    !somethingEnded(instance.waiting ?? [], outcome, action)
-  );
+  if (action.kind !== 'complete-job' || outcome.userTasks.length || outcome.timers.length || outcome.subscriptions.length || outcome.calls.length) {
+    return false;
+  }
+  return outcome.state === 'completed' || (outcome.state === 'active' && !somethingEnded(instance.waiting ?? [], outcome, action));
 }
 
 const stateColumns = (outcome: StepOutcome, now: Date) => ({
@@ -246,8 +241,9 @@ export async function insertWaits(
 }
 
 /**
- * A plain job step in one statement: claim the answered job, store the new state, insert the next jobs. Nothing is
- * written unless the claim holds (the job still activated under that activation); undefined then.
+ * A plain job step in one statement: claim the answered job, store the new state, insert the next jobs, and when the
+ * instance ended, retire whatever else was open. Nothing is written unless the claim holds (the job still activated
+ * under that activation); undefined then.
  */
 export async function commitJobStep(
   knex: Knex,
@@ -259,12 +255,14 @@ export async function commitJobStep(
   reserved: string[],
 ): Promise<Committed | undefined> {
   const state = stateColumns(outcome, now);
+  const ended = outcome.state === 'completed';
   const result = await knex.raw(
     `with claim as (
        update jobs set state = ?, ended_at = ? where key = ? and state = 'activated' and activation = ? returning key
      ), instance as (
        update process_instances
-          set engine_state = ?::jsonb, variables = ?::jsonb, state = ?, active_elements = ?::text[], waiting = ?::text[], revision = revision + 1
+          set engine_state = ?::jsonb, variables = ?::jsonb, state = ?, active_elements = ?::text[], waiting = ?::text[],
+              ended_at = ?::timestamptz, revision = revision + 1
         where key = ? and exists (select 1 from claim) returning key
      ), inserted as (
        insert into jobs (instance_key, element_id, element_instance_id, type, headers, variables, retries, state, activation, worker, deadline, created_at)
@@ -274,8 +272,19 @@ export async function commitJobStep(
         where exists (select 1 from instance)
        on conflict (instance_key, element_instance_id) do nothing
        returning *
+     ), other_jobs as (
+       update jobs set state = 'cancelled', ended_at = ? where ? and instance_key = ? and key <> ? and state in ('activatable', 'activated')
+          and exists (select 1 from instance) returning key
+     ), tasks as (
+       update tasks set state = 'cancelled', completed_at = ? where ? and instance_key = ? and state = 'created' and exists (select 1 from instance) returning key
+     ), timers as (
+       update timers set state = 'cancelled' where ? and instance_key = ? and state = 'armed' and exists (select 1 from instance) returning key
+     ), subscriptions as (
+       update message_subscriptions set state = 'closed' where ? and instance_key = ? and state = 'open' and exists (select 1 from instance) returning key
      )
-     select (select count(*) from claim)::int as claimed, coalesce((select json_agg(inserted) from inserted), '[]'::json) as jobs`,
+     select (select count(*) from claim)::int as claimed,
+            coalesce((select json_agg(inserted) from inserted), '[]'::json) as jobs,
+            coalesce((select json_agg(key) from tasks), '[]'::json) as cancelled_tasks`,
     [
       claim.to,
       now,
@@ -286,14 +295,28 @@ export async function commitJobStep(
       state.state,
       toTextArray(state.active_elements),
       toTextArray(state.waiting),
+      state.ended_at,
       instance.key,
       JSON.stringify(jobRows(instance, outcome, now, reserve, reserved)),
+      now,
+      ended,
+      instance.key,
+      claim.jobKey,
+      now,
+      ended,
+      instance.key,
+      ended,
+      instance.key,
+      ended,
+      instance.key,
     ],
   );
   const row = result.rows[0];
   if (!row.claimed) return undefined;
-  const jobs = (typeof row.jobs === 'string' ? JSON.parse(row.jobs) : row.jobs) as JobRow[];
-  return { ...committedJobs(instance, jobs), newTaskKeys: [], newSubscriptions: [], cancelledTaskKeys: [] };
+  const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+  const jobs = parse(row.jobs) as JobRow[];
+  const cancelledTaskKeys = (parse(row.cancelled_tasks) as (string | number)[]).map(String);
+  return { ...committedJobs(instance, jobs), newTaskKeys: [], newSubscriptions: [], cancelledTaskKeys };
 }
 
 /** A PostgreSQL array literal, for a parameter cast to text[]. */
