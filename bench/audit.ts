@@ -1,6 +1,6 @@
 /**
  * Audit log figures: sequential appends per second (lock, head, insert, commit) and rows verified per second
- * over a long chain. Uses DATABASE_URL when set, else PGlite; makes and drops a database of its own.
+ * over a long chain. Uses DATABASE_URL, else the local PostgreSQL when it answers, else PGlite; makes and drops a database of its own.
  * BENCH_APPENDS (default 2000) and BENCH_ROWS (default 100000) set the sizes.
  */
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { systemClock } from '../server/clock';
 import { openDatabase } from '../server/db';
 import { createLogger } from '../server/log';
 import { migrate } from '../server/migrate';
-import { createTestDatabase } from '../test/support/database';
+import { benchDatabase } from './support';
 
 const appends = Number(process.env.BENCH_APPENDS || 2000);
 const rows = Number(process.env.BENCH_ROWS || 100_000);
@@ -56,7 +56,7 @@ async function extendChain(knex: Knex, count: number): Promise<void> {
   }
 }
 
-const database = await createTestDatabase();
+const database = await benchDatabase();
 const db = await openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir });
 try {
   await migrate(db.knex);
