@@ -11,6 +11,7 @@ import { EmbeddedEngine } from './engine/embedded/embedded-engine';
 import type { EnginePort } from './engine/port';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
+import { registerEngineGauges } from './engine/engine-gauges';
 import { migrate } from './migrate';
 import { FileStorage, type Storage } from './storage';
 
@@ -54,6 +55,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });
     await engine.start();
+    registerEngineGauges(metrics, db.knex);
     return {
       config,
       db,

@@ -97,6 +97,8 @@ describe('embedded engine: jobs, mappings, gateways, user tasks, errors and inci
     expect(task).to.include({ element_id: 'clerk', name: '人工审查', form_key: 'clerk-review', state: 'created', application_id: 'A-1' });
     expect(task.candidate_groups).to.deep.equal(['health']);
     expect(new Date(task.due_date).toISOString()).to.equal('2026-12-01T08:00:00.000Z');
+    const metrics = await server.request('GET', '/metrics');
+    expect(metrics.text).to.match(/worklist_open_tasks\{group="health"\} [1-9]/);
 
     await engine().completeUserTask(String(task.key), { decision: 'approve' }, 'clerk.health');
     const done = await engine().getInstance(key);

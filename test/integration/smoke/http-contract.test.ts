@@ -66,5 +66,8 @@ describe('HTTP contract', () => {
     expect(reply.status).to.equal(200);
     expect(reply.text).to.contain('http_requests_total');
     expect(reply.text).to.contain('http_request_duration_seconds_bucket');
+    for (const gauge of ['engine_jobs', 'worklist_open_tasks', 'engine_process_instances', 'engine_open_incidents']) {
+      expect(reply.text, gauge).to.contain(`# TYPE ${gauge} gauge`);
+    }
   });
 });
