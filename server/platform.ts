@@ -14,6 +14,7 @@ import { Metrics } from './metrics';
 import { registerEngineGauges } from './engine/engine-gauges';
 import { migrate } from './migrate';
 import { FileStorage, type Storage } from './storage';
+import { registerWorkers } from './workers';
 
 /** Everything a route or a worker may call, built once at start. */
 export interface Platform {
@@ -54,6 +55,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });
+    registerWorkers({ engine, db, audit, clock });
     await engine.start();
     registerEngineGauges(metrics, db.knex);
     return {

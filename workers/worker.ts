@@ -26,7 +26,7 @@ export type JobOutcome =
   /** A business error: a BPMN error boundary event with this code catches it (else an incident). */
   | { outcome: 'error'; errorCode: string; message: string; variables: Variables }
   /** A technical failure: retried after the back-off while retries last, then an incident. */
-  | { outcome: 'fail'; message: string; retryBackoffMs: number };
+  | { outcome: 'fail'; message: string; retryBackoffMs: number; retries?: number };
 
 export interface Worker<V extends Variables = Variables, H extends Record<string, string> = Record<string, string>> {
   type: string;
@@ -46,7 +46,13 @@ export const bpmnError = (errorCode: string, message: string, variables: Variabl
   variables,
 });
 
-export const fail = (message: string, retryBackoffMs = 1000): JobOutcome => ({ outcome: 'fail', message, retryBackoffMs });
+/** `retries`: how many are left, when the worker knows better than counting down (0: an incident at once). */
+export const fail = (message: string, retryBackoffMs = 1000, retries?: number): JobOutcome => ({
+  outcome: 'fail',
+  message,
+  retryBackoffMs,
+  retries,
+});
 
 export const WORKER_DEFAULTS = { timeoutMs: 30_000, maxConcurrent: 8 } as const;
 

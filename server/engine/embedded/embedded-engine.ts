@@ -136,7 +136,7 @@ export class EmbeddedEngine implements Port.EnginePort {
       } as const;
       await this.steps.step(instanceKey, action, { job: { ...claim, to: 'error_thrown' } });
     } else {
-      await this.incidents.failJob(job, outcome.message, outcome.retryBackoffMs);
+      await this.incidents.failJob(job, outcome.message, outcome.retryBackoffMs, outcome.retries);
     }
   }
 

@@ -20,13 +20,13 @@ export interface IncidentsHost {
 export class Incidents {
   constructor(private readonly host: IncidentsHost) {}
 
-  async failJob(job: JobRow, message: string, backoffMs: number): Promise<void> {
+  async failJob(job: JobRow, message: string, backoffMs: number, retriesLeft?: number): Promise<void> {
     const { knex, clock, audit, steps, emit } = this.host;
     const instanceKey = String(job.instance_key);
     await steps.lock.run(instanceKey, async () => {
       await steps.live.drop(instanceKey);
       const now = clock.now();
-      const retries = job.retries - 1;
+      const retries = Math.max(0, retriesLeft ?? job.retries - 1);
       const reason = message.slice(0, 4000);
       const incident = await knex.transaction(async (trx) => {
         const current = trx('jobs').where({ key: job.key, state: 'activated', activation: job.activation });

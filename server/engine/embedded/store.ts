@@ -74,7 +74,13 @@ export function somethingEnded(before: string[], outcome: StepOutcome, action: A
 
 /** Whether a job's answer only led to more jobs or to the end: the single-statement commit applies. */
 export function isPlainJobStep(instance: InstanceRow, outcome: StepOutcome, action: Action): boolean {
-  if (action.kind !== 'complete-job' || outcome.userTasks.length || outcome.timers.length || outcome.subscriptions.length || outcome.calls.length) {
+  if (
+    action.kind !== 'complete-job' ||
+    outcome.userTasks.length ||
+    outcome.timers.length ||
+    outcome.subscriptions.length ||
+    outcome.calls.length
+  ) {
     return false;
   }
   return outcome.state === 'completed' || (outcome.state === 'active' && !somethingEnded(instance.waiting ?? [], outcome, action));
@@ -98,8 +104,8 @@ function jobRows(instance: InstanceRow, outcome: StepOutcome, now: Date, reserve
       element_id: j.elementId,
       element_instance_id: j.executionId,
       type: j.type,
-      headers: JSON.stringify(j.headers),
-      variables: JSON.stringify(j.variables),
+      headers: j.headers,
+      variables: j.variables,
       retries: Number.isInteger(j.retries) && j.retries > 0 ? j.retries : 3,
       state: slot ? 'activated' : 'activatable',
       activation: slot ? 1 : 0,
@@ -169,6 +175,9 @@ export async function commitStep(
   return { ...(await insertWaits(trx, instance, outcome, now, reserve, reserved)), cancelledTaskKeys };
 }
 
+/** Job rows for a knex insert: jsonb columns as JSON text. */
+const asColumns = (rows: Vars[]) => rows.map((r) => ({ ...r, headers: JSON.stringify(r.headers), variables: JSON.stringify(r.variables) }));
+
 /** The new jobs, user tasks, timers and subscriptions of a step. */
 export async function insertWaits(
   trx: Knex.Transaction,
@@ -182,7 +191,7 @@ export async function insertWaits(
     if (!rows.length) return [];
     return (await trx(table).insert(rows).onConflict(['instance_key', 'element_instance_id']).ignore().returning('*')) as T[];
   };
-  const jobs = await insert<JobRow>('jobs', jobRows(instance, outcome, now, reserve, reserved));
+  const jobs = await insert<JobRow>('jobs', asColumns(jobRows(instance, outcome, now, reserve, reserved)));
   const tasks = await insert<{ key: string }>(
     'tasks',
     outcome.userTasks.map((t) => ({
