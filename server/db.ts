@@ -139,10 +139,3 @@ export function lockDirectory(dir: string): () => void {
     fs.rmSync(temp, { force: true });
   }
 }
-
-/** Throws DatabaseStartError when a PGlite folder is held by a live process (for command-line tools). */
-export function assertDirectoryFree(dataDir: string): void {
-  const dir = path.join(dataDir, 'pglite');
-  if (!fs.existsSync(dir)) return;
-  lockDirectory(dir)();
-}

@@ -18,7 +18,5 @@ export const notFound = (what = 'resource') => new AppError(404, 'NOT_FOUND', `$
 export const conflict = (message: string, details?: unknown) => new AppError(409, 'CONFLICT', message, details);
 export const tooLarge = (limitBytes: number) =>
   new AppError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the limit of ${limitBytes} bytes`, { limitBytes });
-export const unsupportedType = (message: string) => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
-export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError(429, 'TOO_MANY_REQUESTS', message, { retryAfterSeconds });

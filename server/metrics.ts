@@ -47,9 +47,6 @@ export class Metrics {
     });
   }
 
-  counter(name: string, help: string, labelNames: string[] = []): client.Counter<string> {
-    return new client.Counter({ name, help, labelNames, registers: [this.registry] });
-  }
 
   /** Counts and times every request under its route pattern (not its raw path: ids would explode the labels). */
   middleware(): RequestHandler {

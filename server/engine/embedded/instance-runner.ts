@@ -273,22 +273,6 @@ function emptyOutcome(): StepOutcome {
   };
 }
 
-/** One step on a fresh engine, closed afterwards. */
-export async function runStep(
-  name: string,
-  sourceContext: SerializableContext,
-  storedState: unknown | null,
-  action: Action,
-  context: RunnerContext,
-): Promise<StepOutcome> {
-  const session = await InstanceSession.open(name, sourceContext, action.kind === 'start' ? null : storedState, context);
-  try {
-    return await session.apply(action);
-  } finally {
-    await session.close();
-  }
-}
-
 function apply(
   engine: any,
   action: Exclude<Action, { kind: 'start' }>,
