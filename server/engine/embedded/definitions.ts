@@ -11,16 +11,25 @@ export interface ProcessVersion {
   version: number;
 }
 
+const LATEST_FOR_MS = 10_000;
+
 /** Deployed process versions compiled once, and the latest version of every decision. */
 export class Definitions {
   private readonly compiled = new Map<string, Promise<SerializableContext>>();
   private readonly decisions = new Map<string, { version: number; set: DecisionSet }>();
+  /** The latest version per process id, told by each deployment; re-read after a while in case another node deployed. */
+  private readonly latest = new Map<string, ProcessVersion & { readAt: number }>();
 
   constructor(private readonly knex: Knex) {}
 
   async deploy(resources: DeployableResource[]): Promise<void> {
     for (const resource of resources) {
-      if (resource.kind === 'bpmn') await this.bpmn(resource.key, resource.content);
+      if (resource.kind === 'bpmn') {
+        await this.bpmn(resource.key, resource.content);
+        const known = this.latest.get(resource.id);
+        if (!known || known.version <= resource.version)
+          this.latest.set(resource.id, { key: resource.key, version: resource.version, readAt: Date.now() });
+      }
       if (resource.kind === 'dmn') {
         const set = await DecisionSet.parse(resource.content);
         const current = this.decisions.get(resource.id);
@@ -53,9 +62,13 @@ export class Definitions {
 
   /** The version to start: the one asked for, else the latest. */
   async resolve(bpmnProcessId: string, version?: number): Promise<ProcessVersion> {
+    const known = this.latest.get(bpmnProcessId);
+    if (known && (!version || version === known.version) && Date.now() - known.readAt < LATEST_FOR_MS)
+      return { key: known.key, version: known.version };
     const query = this.knex('resources').where({ kind: 'bpmn', resource_id: bpmnProcessId });
     const row = await (version ? query.andWhere({ version }) : query.orderBy('version', 'desc')).first('key', 'version');
     if (!row) throw notFound(`process ${bpmnProcessId}${version ? ` version ${version}` : ''}`);
+    if (!version) this.latest.set(bpmnProcessId, { key: String(row.key), version: row.version, readAt: Date.now() });
     return { key: String(row.key), version: row.version };
   }
 
