@@ -51,7 +51,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const auth = await createAuth({ knex: db.knex, config, clock, audit, log });
     if (config.seedDemo) await seedDemoUsers(db.knex, auth);
     const deployments = new Deployments({ knex: db.knex, audit, log });
-    const engine = new EmbeddedEngine({ knex: db.knex, clock, log, audit });
+    const engine = new EmbeddedEngine({ knex: db.knex, databaseKind: db.kind, clock, log, audit });
     deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });

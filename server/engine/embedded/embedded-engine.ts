@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import type { AuditLog } from '../../audit/audit-log';
 import type { Clock } from '../../clock';
+import type { DatabaseKind } from '../../db';
 import { conflict, notFound } from '../../errors';
 import type { Logger } from '../../log';
 import type { JobOutcome, Variables, Worker } from '../../../workers/worker';
@@ -11,10 +12,12 @@ import { Incidents } from './incidents';
 import { InstanceSteps } from './instance-steps';
 import { JobDispatcher } from './job-dispatcher';
 import { MessageBox } from './message-box';
+import { statementRunner } from './prepared';
 import { loadInstance, type JobRow } from './store';
 
 export interface EmbeddedOptions {
   knex: Knex;
+  databaseKind: DatabaseKind;
   clock: Clock;
   log: Logger;
   audit: AuditLog;
@@ -49,6 +52,7 @@ export class EmbeddedEngine implements Port.EnginePort {
     );
     this.steps = new InstanceSteps({
       knex: this.knex,
+      run: statementRunner(this.knex, options.databaseKind),
       clock: this.clock,
       log: this.log,
       audit: this.audit,

@@ -9,6 +9,7 @@ import { InstanceSession, type Action, type RunnerContext, type StepOutcome } fr
 import type { JobDispatcher } from './job-dispatcher';
 import { KeyedLock } from './keyed-lock';
 import { LiveSessions } from './live-sessions';
+import type { RunStatement } from './prepared';
 import {
   commitJobStep,
   commitStep,
@@ -35,6 +36,7 @@ export interface StepOptions {
 
 export interface StepsHost {
   knex: Knex;
+  run: RunStatement;
   clock: Clock;
   log: Logger;
   audit: AuditLog;
@@ -178,7 +180,7 @@ export class InstanceSteps {
     const { job } = options;
     try {
       if (job && !outcome.incident && isPlainJobStep(instance, outcome, action)) {
-        const committed = await commitJobStep(knex, instance, outcome, job, now, reserve, reserved);
+        const committed = await commitJobStep(this.host.run, instance, outcome, job, now, reserve, reserved);
         const stepped = committed && { instance, outcome, committed };
         releaseUnused(stepped);
         return stepped;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Action, StepOutcome, Waiting } from './instance-runner';
+import type { RunStatement } from './prepared';
 
 type Vars = Record<string, unknown>;
 
@@ -255,7 +256,7 @@ export async function insertWaits(
  * under that activation); undefined then.
  */
 export async function commitJobStep(
-  knex: Knex,
+  run: RunStatement,
   instance: InstanceRow,
   outcome: StepOutcome,
   claim: JobClaim,
@@ -265,7 +266,8 @@ export async function commitJobStep(
 ): Promise<Committed | undefined> {
   const state = stateColumns(outcome, now);
   const ended = outcome.state === 'completed';
-  const result = await knex.raw(
+  const [row] = await run(
+    'engine-job-step',
     `with claim as (
        update jobs set state = ?, ended_at = ? where key = ? and state = 'activated' and activation = ? returning key
      ), instance as (
@@ -320,7 +322,6 @@ export async function commitJobStep(
       instance.key,
     ],
   );
-  const row = result.rows[0];
   if (!row.claimed) return undefined;
   const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
   const jobs = parse(row.jobs) as JobRow[];

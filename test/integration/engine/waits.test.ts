@@ -179,6 +179,7 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
     await engine().stop();
     const restarted = new EmbeddedEngine({
       knex: platform().db.knex,
+      databaseKind: platform().db.kind,
       clock: server.clock,
       log: createLogger('silent'),
       audit: platform().audit,
