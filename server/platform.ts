@@ -12,6 +12,8 @@ import type { EnginePort } from './engine/port';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
 import { registerEngineGauges } from './engine/engine-gauges';
+import { createRegistries, type Registries } from './registries';
+import { seedRegistries } from './registries/seed';
 import { migrate } from './migrate';
 import { FileStorage, type Storage } from './storage';
 import { registerWorkers } from './workers';
@@ -29,6 +31,8 @@ export interface Platform {
   auth: Auth;
   deployments: Deployments;
   engine: EnginePort;
+  /** Shared government data: persons, enterprises, the e-licence library. */
+  registries: Registries;
   close(): Promise<void>;
 }
 
@@ -49,7 +53,18 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const platformKey = PlatformKey.load(path.join(config.dataDir, 'keys'));
     const audit = new AuditLog({ knex: db.knex, clock, platformKey, anchorEvery: config.auditAnchorEvery, log });
     const auth = await createAuth({ knex: db.knex, config, clock, audit, log });
-    if (config.seedDemo) await seedDemoUsers(db.knex, auth);
+    if (config.seedDemo) {
+      await seedDemoUsers(db.knex, auth);
+      const seeded = await seedRegistries(db.knex, { today: clock.now() });
+      if (seeded.seeded)
+        log.info('sample registries seeded', {
+          persons: seeded.persons,
+          enterprises: seeded.enterprises,
+          licenses: seeded.licenses,
+          ms: seeded.ms,
+        });
+    }
+    const registries = createRegistries(db.knex, process.env);
     const deployments = new Deployments({ knex: db.knex, audit, log });
     const engine = new EmbeddedEngine({ knex: db.knex, databaseKind: db.kind, clock, log, audit });
     deployments.onDeployed((resources) => engine.deploy(resources));
@@ -70,6 +85,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       auth,
       deployments,
       engine,
+      registries,
       async close() {
         await engine.stop();
         await db.close();

@@ -27,7 +27,7 @@ describe('migrations', () => {
     expect(applied.sort()).to.deep.equal(files.map((f) => f.replace(/\.ts$/, '')).sort());
     const tables = await db.knex.raw(`select table_name from information_schema.tables where table_schema = 'public'`);
     const names = tables.rows.map((r: { table_name: string }) => r.table_name);
-    for (const t of ['users', 'login_attempts', 'casbin_rule', 'audit_log', 'audit_anchors', 'deployments', 'resources']) {
+    for (const t of ['users', 'login_attempts', 'casbin_rule', 'audit_log', 'audit_anchors', 'deployments', 'resources', 'process_instances', 'jobs', 'tasks', 'timers', 'message_subscriptions', 'messages', 'incidents', 'persons', 'enterprises', 'licenses', 'applications', 'application_events']) {
       expect(names, t).to.include(t);
     }
 
