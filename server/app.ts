@@ -9,6 +9,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { deploymentRoutes } from './routes/deployments';
 import { healthRoutes } from './routes/health';
+import { matterRoutes } from './routes/matters';
 import { processInstanceRoutes } from './routes/process-instances';
 
 export const OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'openapi.yaml');
@@ -44,6 +45,7 @@ export function createApp(platform: Platform): express.Express {
   app.use('/api/v1', deploymentRoutes(platform));
   app.use('/api/v1', auditRoutes(platform));
   app.use('/api/v1', processInstanceRoutes(platform));
+  app.use('/api/v1', matterRoutes(platform));
 
   app.use(unknownRoute);
   app.use(errorHandler((message, error) => log.error(message, { error })));

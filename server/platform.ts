@@ -12,6 +12,9 @@ import type { EnginePort } from './engine/port';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
 import { registerEngineGauges } from './engine/engine-gauges';
+import { loadMatters, type MatterCatalog } from './matters/catalog';
+import { platformEligibility, registryExemptions } from './matters/platform-sources';
+import type { EligibilitySources, ExemptionSources } from './matters/sources';
 import { createRegistries, type Registries } from './registries';
 import { seedRegistries } from './registries/seed';
 import { migrate } from './migrate';
@@ -33,6 +36,10 @@ export interface Platform {
   engine: EnginePort;
   /** Shared government data: persons, enterprises, the e-licence library. */
   registries: Registries;
+  /** The matters of processes/ and the working-day calendar of processes/common/holidays.json. */
+  matters: MatterCatalog;
+  exemptions: ExemptionSources;
+  eligibility: EligibilitySources;
   close(): Promise<void>;
 }
 
@@ -44,6 +51,8 @@ export interface PlatformOptions {
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
+  // A broken matter file refuses start before the database opens.
+  const matters = loadMatters(config.processesDir);
   const db = await openDatabase(config);
   try {
     const applied = await migrate(db.knex);
@@ -65,12 +74,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
         });
     }
     const registries = createRegistries(db.knex, process.env);
+    const exemptions = registryExemptions(registries, clock);
+    const eligibility = platformEligibility(registries, db.knex);
     const deployments = new Deployments({ knex: db.knex, audit, log });
     const engine = new EmbeddedEngine({ knex: db.knex, databaseKind: db.kind, clock, log, audit });
     deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });
-    registerWorkers({ engine, db, audit, clock });
+    registerWorkers({ engine, db, audit, clock, matters });
     await engine.start();
     registerEngineGauges(metrics, db.knex);
     return {
@@ -86,6 +97,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       deployments,
       engine,
       registries,
+      matters,
+      exemptions,
+      eligibility,
       async close() {
         await engine.stop();
         await db.close();
