@@ -157,10 +157,13 @@ export async function commitStep(
   if (somethingEnded(instance.waiting ?? [], outcome, action)) {
     const live = liveIn(outcome.waiting);
     const ended = outcome.state === 'completed';
-    const retire = async (table: string, states: string[], to: string, extra: Vars = {}) => {
-      const rows = await trx(table).where({ instance_key: instance.key }).whereIn('state', states).select('key', 'element_instance_id');
+    const retire = async (table: string, states: string[], to: string, extra: Vars = {}): Promise<string[]> => {
+      const open = trx(table).where({ instance_key: instance.key }).whereIn('state', states);
+      // An instance that ended leaves nothing open: no need to look at which rows are still waiting.
+      if (ended) return (await open.update({ state: to, ...extra }).returning('key')).map((r: { key: string }) => String(r.key));
+      const rows = await open.select('key', 'element_instance_id');
       const gone = rows
-        .filter((r: { element_instance_id: string }) => ended || !live(r.element_instance_id))
+        .filter((r: { element_instance_id: string }) => !live(r.element_instance_id))
         .map((r: { key: string }) => String(r.key));
       if (gone.length)
         await trx(table)
