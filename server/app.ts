@@ -11,6 +11,7 @@ import { deploymentRoutes } from './routes/deployments';
 import { healthRoutes } from './routes/health';
 import { matterRoutes } from './routes/matters';
 import { processInstanceRoutes } from './routes/process-instances';
+import { staticApps } from './routes/static-apps';
 
 export const OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'openapi.yaml');
 
@@ -22,6 +23,7 @@ export function createApp(platform: Platform): express.Express {
   app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
   app.use(metrics.middleware());
   app.use(healthRoutes(platform));
+  app.use(staticApps());
 
   const spec = fs.readFileSync(OPENAPI_PATH, 'utf8');
   app.get('/api/docs', (_req, res) => {

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db';
 import { Deployments } from './deployments/deployments';
+import { approvalsLintRules } from './deployments/rules';
 import { EmbeddedEngine } from './engine/embedded/embedded-engine';
 import type { EnginePort } from './engine/port';
 import { createLogger, type Logger } from './log';
@@ -76,7 +77,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const registries = createRegistries(db.knex, process.env);
     const exemptions = registryExemptions(registries, clock);
     const eligibility = platformEligibility(registries, db.knex);
-    const deployments = new Deployments({ knex: db.knex, audit, log });
+    const deployments = new Deployments({ knex: db.knex, audit, log, extraRules: approvalsLintRules() });
     const engine = new EmbeddedEngine({ knex: db.knex, databaseKind: db.kind, clock, log, audit });
     deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
