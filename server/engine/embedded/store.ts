@@ -154,14 +154,12 @@ export async function commitStep(
     .where({ key: instance.key })
     .update({ ...stateColumns(outcome, now), revision: instance.revision + 1 });
   let cancelledTaskKeys: string[] = [];
-  if (somethingEnded(instance.waiting ?? [], outcome, action)) {
+  if (outcome.state === 'completed') {
+    cancelledTaskKeys = await retireAll(trx, instance.key, now);
+  } else if (somethingEnded(instance.waiting ?? [], outcome, action)) {
     const live = liveIn(outcome.waiting);
-    const ended = outcome.state === 'completed';
     const retire = async (table: string, states: string[], to: string, extra: Vars = {}): Promise<string[]> => {
-      const open = trx(table).where({ instance_key: instance.key }).whereIn('state', states);
-      // An instance that ended leaves nothing open: no need to look at which rows are still waiting.
-      if (ended) return (await open.update({ state: to, ...extra }).returning('key')).map((r: { key: string }) => String(r.key));
-      const rows = await open.select('key', 'element_instance_id');
+      const rows = await trx(table).where({ instance_key: instance.key }).whereIn('state', states).select('key', 'element_instance_id');
       const gone = rows
         .filter((r: { element_instance_id: string }) => !live(r.element_instance_id))
         .map((r: { key: string }) => String(r.key));
@@ -181,6 +179,20 @@ export async function commitStep(
 
 /** Job rows for a knex insert: jsonb columns as JSON text. */
 const asColumns = (rows: Vars[]) => rows.map((r) => ({ ...r, headers: JSON.stringify(r.headers), variables: JSON.stringify(r.variables) }));
+
+/** An instance that ended leaves nothing open: its jobs, tasks, timers and subscriptions retired in one statement. */
+async function retireAll(trx: Knex.Transaction, instanceKey: string, now: Date): Promise<string[]> {
+  const result = await trx.raw(
+    `with jobs as (update jobs set state = 'cancelled', ended_at = ? where instance_key = ? and state in ('activatable', 'activated') returning key),
+          tasks as (update tasks set state = 'cancelled', completed_at = ? where instance_key = ? and state = 'created' returning key),
+          timers as (update timers set state = 'cancelled' where instance_key = ? and state = 'armed' returning key),
+          subscriptions as (update message_subscriptions set state = 'closed' where instance_key = ? and state = 'open' returning key)
+     select coalesce((select json_agg(key) from tasks), '[]'::json) as tasks`,
+    [now, instanceKey, now, instanceKey, instanceKey, instanceKey],
+  );
+  const tasks = result.rows[0].tasks;
+  return ((typeof tasks === 'string' ? JSON.parse(tasks) : tasks) as (string | number)[]).map(String);
+}
 
 /** The new jobs, user tasks, timers and subscriptions of a step. */
 export async function insertWaits(
