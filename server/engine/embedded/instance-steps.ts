@@ -10,12 +10,11 @@ import type { JobDispatcher } from './job-dispatcher';
 import { KeyedLock } from './keyed-lock';
 import { LiveSessions } from './live-sessions';
 import type { RunStatement } from './prepared';
+import { commitJobStep, isPlainJobStep } from './job-step';
 import {
-  commitJobStep,
   commitStep,
   insertInstance,
   insertWaits,
-  isPlainJobStep,
   loadInstance,
   recordIncident,
   type Committed,
