@@ -6,7 +6,6 @@ import type { Platform } from '../platform';
 
 const RESOURCES_FIELD = 'resources';
 
-
 function summary(resource: DeployedResource) {
   return {
     id: resource.id,
@@ -42,13 +41,17 @@ export function deploymentRoutes(platform: Platform): Router {
   router.get('/decisions', listOf('dmn'));
   router.get('/forms', listOf('form'));
 
-  router.get('/processes/:id/xml', async (req, res) => {
+  // The content exactly as deployed, so an editor opens what runs: the latest version unless one is asked for.
+  const contentOf = (kind: ResourceKind, label: string, type: string) => async (req: Request, res: Response) => {
     const id = String(req.params.id);
     const version = req.query.version === undefined ? undefined : Number(req.query.version);
-    const resource = version === undefined ? await deployments.latest('bpmn', id) : await deployments.get('bpmn', id, version);
-    if (!resource) throw notFound(version === undefined ? `process ${id}` : `process ${id} version ${version}`);
-    res.type('application/xml').send(resource.content);
-  });
+    const resource = version === undefined ? await deployments.latest(kind, id) : await deployments.get(kind, id, version);
+    if (!resource) throw notFound(version === undefined ? `${label} ${id}` : `${label} ${id} version ${version}`);
+    res.type(type).send(resource.content);
+  };
+  router.get('/processes/:id/xml', contentOf('bpmn', 'process', 'application/xml'));
+  router.get('/decisions/:id/xml', contentOf('dmn', 'decision', 'application/xml'));
+  router.get('/forms/:id/json', contentOf('form', 'form', 'application/json'));
 
   return router;
 }
