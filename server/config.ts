@@ -12,7 +12,6 @@ export interface Config {
   jwksUrl?: string;
   jwtIssuer: string;
   tokenTtlSeconds: number;
-  publicUrl?: string;
   processesDir: string;
   uploadLimitBytes: number;
   bodyLimitBytes: number;
@@ -44,7 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jwksUrl: env.JWKS_URL || undefined,
     jwtIssuer: env.JWT_ISSUER || 'approvals-platform',
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 8 * 3600),
-    publicUrl: env.PUBLIC_URL || undefined,
     processesDir: path.resolve(env.PROCESSES_DIR || './processes'),
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_BYTES', 10 * 1024 * 1024),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
