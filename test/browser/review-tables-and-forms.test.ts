@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../support/server';
 import { launchChromium, skipWithoutChromium } from './support/chromium';
 import { clearNotice, noticeOf, openModeler, screenshot, signIn, type ModelerPage } from './support/modeler-page';
-import { latestVersion, startModelerServer } from './support/modeler-server';
+import { newReviewTableXml } from '../../modeler/src/dmn/new-review-table';
+import { deployAsDesigner, latestVersion, startModelerServer } from './support/modeler-server';
 
 /** Fills the modeler's small "new …" dialog and confirms it. */
 async function answer(page: Page, values: Record<string, string>): Promise<void> {
@@ -84,5 +85,78 @@ describe('browser: review tables and forms', function () {
     expect(await noticeOf(page, 'success')).to.contain(`表单 ${form}，版本 1`);
     await screenshot(page, '8-form-deployed');
     expect(await latestVersion(server, 'forms', form)).to.equal(1);
+  });
+
+  it('opens a deployed review table and form from the list, and deploys a change as version 2', async () => {
+    const { page } = modeler;
+    const decision = 'food-business-license-review';
+    const form = 'food-business-license-review-form';
+    const schema = {
+      id: form,
+      type: 'default',
+      schemaVersion: 18,
+      components: [
+        { id: 'Text_Title', type: 'text', text: '## 食品经营许可 窗口审查' },
+        { id: 'Field_Comment', type: 'textarea', key: 'comment', label: '意见说明' },
+      ],
+    };
+    const deployed = await deployAsDesigner(server, [
+      { name: 'review.dmn', content: newReviewTableXml('food-business-license', '食品经营许可') },
+      { name: `${form}.form`, content: JSON.stringify(schema, null, 2) },
+    ]);
+    expect(deployed).to.deep.equal({ [decision]: 1, [form]: 1 });
+    const designer = await server.login('designer');
+
+    // The review table: open it from the deployed list, edit the rule's message, deploy it as version 2.
+    await page.click('.tabs button[data-tab="dmn"]');
+    await page.click(`.view-dmn .deployed-list li[data-resource-id="${decision}"] button[data-action="open-deployed"]`);
+    await page.waitForSelector('.view-dmn .document-status[data-version="1"]');
+    expect(await page.inputValue('#decision-select')).to.equal(decision);
+    expect(await page.inputValue('#decision-version-select')).to.equal('1');
+    expect(await page.textContent('.view-dmn .document-status')).to.contain(decision);
+    const cell = page.locator('.view-dmn tbody tr').first().locator('td.output-cell').last();
+    expect(await cell.textContent()).to.contain('申请材料不齐全');
+    await cell.click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type('（须原件）');
+    await page.click('.view-dmn .document-status');
+    await clearNotice(page);
+    await page.click('.view-dmn button[data-action="deploy"]');
+    expect(await noticeOf(page, 'success')).to.contain(`审查表 ${decision}，版本 2`);
+    await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('#decision-version-select')?.value === '2');
+    expect(await latestVersion(server, 'decisions', decision)).to.equal(2);
+    const xml = await server.request('GET', `/api/v1/decisions/${decision}/xml`, { token: designer });
+    expect(xml.text).to.contain('申请材料不齐全（须原件）');
+    const first = await server.request('GET', `/api/v1/decisions/${decision}/xml?version=1`, { token: designer });
+    expect(first.text).not.to.contain('（须原件）');
+
+    // Version 1 can still be picked and opened as it was.
+    await page.selectOption('#decision-version-select', '1');
+    await page.waitForSelector('.view-dmn .document-status[data-version="1"]');
+    expect(await page.locator('.view-dmn tbody tr').first().locator('td.output-cell').last().textContent()).not.to.contain('须原件');
+
+    // The form: pick it in the toolbar, relabel a field, deploy it as version 2.
+    await page.click('.tabs button[data-tab="form"]');
+    await page.selectOption('#form-select', form);
+    await page.waitForSelector('.view-form .document-status[data-version="1"]');
+    expect(await page.inputValue('#form-version-select')).to.equal('1');
+    expect(await page.textContent('.view-form .fjs-editor-container')).to.contain('意见说明');
+    await page.click('.view-form .fjs-editor-container [data-id="Field_Comment"]');
+    // The label's editor (CodeMirror) is in the properties panel's "General" group, which starts collapsed.
+    await page.click('.view-form .bio-properties-panel-group-header:has-text("General")');
+    await page.click('.view-form #bio-properties-panel-label');
+    await page.keyboard.press('End');
+    await page.keyboard.type('（必填）');
+    // The properties panel applies typing after a short pause; the status line then says there are changes.
+    await page.waitForSelector('.view-form .document-status[data-dirty="true"]');
+    await page.waitForSelector('.view-form .fjs-editor-container [data-id="Field_Comment"]:has-text("意见说明（必填）")');
+    await screenshot(page, '9-deployed-form-edited');
+    await clearNotice(page);
+    await page.click('.view-form button[data-action="deploy"]');
+    expect(await noticeOf(page, 'success')).to.contain(`表单 ${form}，版本 2`);
+    expect(await latestVersion(server, 'forms', form)).to.equal(2);
+    const json = await server.request('GET', `/api/v1/forms/${form}/json`, { token: designer });
+    expect(json.text, json.text).to.contain('意见说明（必填）');
   });
 });

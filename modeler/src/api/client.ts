@@ -59,6 +59,18 @@ export class Api {
     return this.call('GET', `processes/${encodeURIComponent(id)}/xml${query}`, { text: true });
   }
 
+  /** The review table (DMN) that holds decision `id`, exactly as deployed: the latest version unless one is asked for. */
+  decisionXml(id: string, version?: number): Promise<string> {
+    const query = version === undefined ? '' : `?version=${version}`;
+    return this.call('GET', `decisions/${encodeURIComponent(id)}/xml${query}`, { text: true });
+  }
+
+  /** Form `id`'s schema text, exactly as deployed: the latest version unless one is asked for. */
+  formJson(id: string, version?: number): Promise<string> {
+    const query = version === undefined ? '' : `?version=${version}`;
+    return this.call('GET', `forms/${encodeURIComponent(id)}/json${query}`, { text: true });
+  }
+
   deploy(files: DeployFile[]): Promise<Deployment> {
     const body = new FormData();
     for (const file of files) body.append('resources', new Blob([file.content], { type: file.type }), file.name);

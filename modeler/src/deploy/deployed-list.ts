@@ -1,13 +1,14 @@
 import type { ResourceSummary } from '../api/types';
 import { h, replaceChildren } from '../ui/dom';
 
-/** What is deployed of one kind (decisions, forms): id, name, newest version and when. */
+/** What is deployed of one kind (decisions, forms): id, name, newest version and when; a name opens that resource. */
 export class DeployedList {
   readonly element = h('section', { class: 'deployed-list' });
 
   constructor(
     private readonly title: string,
     private readonly load: () => Promise<ResourceSummary[]>,
+    private readonly onOpen?: (id: string) => void,
   ) {}
 
   async refresh(): Promise<ResourceSummary[]> {
@@ -16,7 +17,19 @@ export class DeployedList {
       h(
         'li',
         { 'data-resource-id': r.id, 'data-version': String(r.version) },
-        h('strong', {}, r.name || r.id),
+        this.onOpen
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'resource-open',
+                'data-action': 'open-deployed',
+                title: '在编辑器中打开最新版本',
+                onclick: () => this.onOpen?.(r.id),
+              },
+              h('strong', {}, r.name || r.id),
+            )
+          : h('strong', {}, r.name || r.id),
         h('span', { class: 'resource-id' }, r.id),
         h('span', { class: 'resource-version' }, `版本 ${r.version}`),
         h('time', { datetime: r.deployedAt }, new Date(r.deployedAt).toLocaleString('zh-CN')),

@@ -10,6 +10,7 @@ import 'dmn-js/dist/assets/dmn-js-boxed-expression-controls.css';
 import 'dmn-js/dist/assets/dmn-font/css/dmn.css';
 import type { Api } from '../api/client';
 import { DeployedList } from '../deploy/deployed-list';
+import { DeployedPicker } from '../deploy/deployed-picker';
 import { deployFile } from '../deploy/deploy';
 import { ProblemsPanel } from '../deploy/problems-panel';
 import { translateModule } from '../i18n/translate';
@@ -20,7 +21,10 @@ import { newReviewTableXml } from './new-review-table';
 
 const SLUG_PATTERN = { source: '[a-z][a-z0-9\\-]*[a-z0-9]', hint: '事项目录名，如 public-place-hygiene-permit' };
 
-/** The review tables tab: a matter's `review.dmn` in dmn-js, deployed as the processes are. */
+/**
+ * The review tables tab: a matter's `review.dmn` in dmn-js, deployed as the processes are; a deployed decision and
+ * version can be picked and opened, and deploying a change makes its next version.
+ */
 export class DmnView {
   readonly element = h('section', { class: 'view view-dmn', 'data-view': 'dmn' });
   private readonly modeler: DmnModeler;
@@ -28,8 +32,11 @@ export class DmnView {
   private readonly status = h('span', { class: 'document-status', 'aria-live': 'polite' });
   private readonly problems = new ProblemsPanel(() => {});
   private readonly deployed: DeployedList;
+  private readonly picker: DeployedPicker;
   private fileName = 'review.dmn';
   private dirty = false;
+  /** The deployed decision and version the editor shows (undefined for a new table or a local file). */
+  private opened: { id: string; version: number } | undefined;
 
   constructor(
     private readonly api: Api,
@@ -53,7 +60,17 @@ export class DmnView {
       },
     );
     this.views.addEventListener('change', () => this.openView(Number(this.views.value)));
-    this.deployed = new DeployedList('已部署的审查表', () => api.decisions());
+    this.picker = new DeployedPicker(() => api.decisions(), {
+      kind: '审查表',
+      selectId: 'decision-select',
+      versionSelectId: 'decision-version-select',
+    });
+    this.picker.whenPicked(({ id, version }) => this.openDeployed(id, version));
+    this.deployed = new DeployedList(
+      '已部署的审查表',
+      () => api.decisions(),
+      (id) => this.openDeployed(id),
+    );
     const button = (label: string, action: string, onclick: () => unknown, primary = false) =>
       h('button', { type: 'button', class: primary ? 'primary' : undefined, 'data-action': action, onclick: () => onclick() }, label);
     replaceChildren(
@@ -61,6 +78,8 @@ export class DmnView {
       h(
         'div',
         { class: 'toolbar', role: 'toolbar', 'aria-label': '审查表' },
+        this.picker.resourceSelect,
+        this.picker.versionSelect,
         button('新建审查表', 'new', () => this.createNew()),
         button('打开文件', 'open-file', () => this.openFile()),
         button('下载', 'download', () => this.download()),
@@ -74,13 +93,31 @@ export class DmnView {
 
   async start(): Promise<void> {
     await this.open(newReviewTableXml('new-matter', '新事项'), 'review.dmn');
-    await this.deployed.refresh().catch((error) => this.notice.show('error', `读取已部署的审查表失败：${error.message}`));
+    await this.refreshLists();
+  }
+
+  /** Opens decision `id` as deployed (its latest version unless `version` is given), for editing and deploying anew. */
+  async openDeployed(id: string, version?: number): Promise<void> {
+    if (!this.mayDiscard()) {
+      this.picker.showAs(this.opened?.id, this.opened?.version);
+      return;
+    }
+    try {
+      const xml = await this.api.decisionXml(id, version);
+      const shown = version ?? this.picker.latestOf(id);
+      await this.open(xml, 'review.dmn', shown === undefined ? undefined : { id, version: shown });
+      this.picker.showAs(id, shown);
+    } catch (error) {
+      this.picker.showAs(this.opened?.id, this.opened?.version);
+      this.notice.show('error', `打开审查表 ${id} 失败：${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Shows `xml`, opening its first decision table (where review rules are edited). */
-  async open(xml: string, fileName: string): Promise<void> {
+  async open(xml: string, fileName: string, deployed?: { id: string; version: number }): Promise<void> {
     await this.modeler.importXML(xml);
     this.fileName = fileName;
+    this.opened = deployed;
     const table = this.modeler.getViews().findIndex((view) => view.type === 'decisionTable');
     if (table >= 0) await this.openView(table);
     this.dirty = false;
@@ -92,19 +129,23 @@ export class DmnView {
   }
 
   private async createNew(): Promise<void> {
-    if (this.dirty && !window.confirm('审查表有尚未部署的修改，放弃这些修改吗？')) return;
+    if (!this.mayDiscard()) return;
     const answer = await ask('新建审查表', [
       { name: 'slug', label: '事项（目录名）', placeholder: 'public-place-hygiene-permit', pattern: SLUG_PATTERN },
       { name: 'name', label: '事项名称', placeholder: '公共场所卫生许可' },
     ]);
-    if (answer) await this.open(newReviewTableXml(answer.slug, answer.name), 'review.dmn');
+    if (!answer) return;
+    await this.open(newReviewTableXml(answer.slug, answer.name), 'review.dmn');
+    this.picker.showAs(undefined, undefined);
   }
 
   private async openFile(): Promise<void> {
+    if (!this.mayDiscard()) return;
     const file = await pickFile('.dmn,.xml');
     if (!file) return;
     try {
       await this.open(file.text, file.name.endsWith('.dmn') ? file.name : 'review.dmn');
+      this.picker.showAs(undefined, undefined);
       this.notice.show('info', `已打开 ${file.name}，尚未部署`);
     } catch (error) {
       this.notice.show('error', `${file.name} 不是可以打开的 DMN 文件：${error instanceof Error ? error.message : String(error)}`);
@@ -123,8 +164,22 @@ export class DmnView {
     );
     if (!deployed) return;
     this.dirty = false;
+    this.opened = { id: deployed.id, version: deployed.version };
     this.showStatus(`已部署为版本 ${deployed.version}`);
-    await this.deployed.refresh();
+    await this.refreshLists();
+  }
+
+  private async refreshLists(): Promise<void> {
+    try {
+      await Promise.all([this.deployed.refresh(), this.picker.refresh()]);
+      this.picker.showAs(this.opened?.id, this.opened?.version);
+    } catch (error) {
+      this.notice.show('error', `读取已部署的审查表失败：${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private mayDiscard(): boolean {
+    return !this.dirty || window.confirm('审查表有尚未部署的修改，放弃这些修改吗？');
   }
 
   private async openView(index: number): Promise<void> {
@@ -154,7 +209,9 @@ export class DmnView {
   private showStatus(deployed?: string): void {
     const decision = this.modeler.getViews().find((view) => view.type !== 'drd')?.element;
     const state = deployed ?? (this.dirty ? '有未部署的修改' : '');
-    this.status.textContent = [this.fileName, decision?.id, state].filter(Boolean).join(' · ');
+    const version = this.opened && !deployed ? `版本 ${this.opened.version}` : '';
+    this.status.textContent = [this.fileName, decision?.id, version, state].filter(Boolean).join(' · ');
+    this.status.dataset.version = String(this.opened?.version ?? '');
     this.status.dataset.dirty = String(this.dirty);
   }
 }

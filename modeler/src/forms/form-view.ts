@@ -4,6 +4,7 @@ import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
 import '@bpmn-io/form-js-editor/dist/assets/properties-panel.css';
 import type { Api } from '../api/client';
 import { DeployedList } from '../deploy/deployed-list';
+import { DeployedPicker } from '../deploy/deployed-picker';
 import { deployFile } from '../deploy/deploy';
 import { ProblemsPanel } from '../deploy/problems-panel';
 import { ask } from '../ui/ask';
@@ -13,15 +14,21 @@ import { newForm } from './new-form';
 
 const FORM_ID_PATTERN = { source: '[a-z][a-z0-9\\-]*[a-z0-9]', hint: '如 public-place-hygiene-permit-review（用户任务的表单 ID）' };
 
-/** The forms tab: a form-js form (`<action>.form`, or a user task's form) edited and deployed as the processes are. */
+/**
+ * The forms tab: a form-js form (`<action>.form`, or a user task's form) edited and deployed as the processes are; a
+ * deployed form and version can be picked and opened, and deploying a change makes its next version.
+ */
 export class FormView {
   readonly element = h('section', { class: 'view view-form', 'data-view': 'form' });
   private readonly editor: FormEditor;
   private readonly status = h('span', { class: 'document-status', 'aria-live': 'polite' });
   private readonly problems = new ProblemsPanel(() => {});
   private readonly deployed: DeployedList;
+  private readonly picker: DeployedPicker;
   private fileName = 'form.form';
   private dirty = false;
+  /** The deployed form and version the editor shows (undefined for a new form or a local file). */
+  private opened: { id: string; version: number } | undefined;
 
   constructor(
     private readonly api: Api,
@@ -33,7 +40,13 @@ export class FormView {
       this.dirty = true;
       this.showStatus();
     });
-    this.deployed = new DeployedList('已部署的表单', () => api.forms());
+    this.picker = new DeployedPicker(() => api.forms(), { kind: '表单', selectId: 'form-select', versionSelectId: 'form-version-select' });
+    this.picker.whenPicked(({ id, version }) => this.openDeployed(id, version));
+    this.deployed = new DeployedList(
+      '已部署的表单',
+      () => api.forms(),
+      (id) => this.openDeployed(id),
+    );
     const button = (label: string, action: string, onclick: () => unknown, primary = false) =>
       h('button', { type: 'button', class: primary ? 'primary' : undefined, 'data-action': action, onclick: () => onclick() }, label);
     replaceChildren(
@@ -41,6 +54,8 @@ export class FormView {
       h(
         'div',
         { class: 'toolbar', role: 'toolbar', 'aria-label': '表单' },
+        this.picker.resourceSelect,
+        this.picker.versionSelect,
         button('新建表单', 'new', () => this.createNew()),
         button('打开文件', 'open-file', () => this.openFile()),
         button('下载', 'download', () => this.download()),
@@ -53,12 +68,30 @@ export class FormView {
 
   async start(): Promise<void> {
     await this.open(newForm('new-form', '新表单'), 'new-form.form');
-    await this.deployed.refresh().catch((error) => this.notice.show('error', `读取已部署的表单失败：${error.message}`));
+    await this.refreshLists();
   }
 
-  async open(schema: Record<string, unknown>, fileName: string): Promise<void> {
+  /** Opens form `id` as deployed (its latest version unless `version` is given), for editing and deploying anew. */
+  async openDeployed(id: string, version?: number): Promise<void> {
+    if (!this.mayDiscard()) {
+      this.picker.showAs(this.opened?.id, this.opened?.version);
+      return;
+    }
+    try {
+      const schema = JSON.parse(await this.api.formJson(id, version)) as Record<string, unknown>;
+      const shown = version ?? this.picker.latestOf(id);
+      await this.open(schema, `${id}.form`, shown === undefined ? undefined : { id, version: shown });
+      this.picker.showAs(id, shown);
+    } catch (error) {
+      this.picker.showAs(this.opened?.id, this.opened?.version);
+      this.notice.show('error', `打开表单 ${id} 失败：${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async open(schema: Record<string, unknown>, fileName: string, deployed?: { id: string; version: number }): Promise<void> {
     await this.editor.importSchema(schema as Parameters<FormEditor['importSchema']>[0]);
     this.fileName = fileName;
+    this.opened = deployed;
     this.dirty = false;
     this.showStatus();
   }
@@ -68,19 +101,23 @@ export class FormView {
   }
 
   private async createNew(): Promise<void> {
-    if (this.dirty && !window.confirm('表单有尚未部署的修改，放弃这些修改吗？')) return;
+    if (!this.mayDiscard()) return;
     const answer = await ask('新建表单', [
       { name: 'id', label: '表单 ID', placeholder: 'public-place-hygiene-permit-review', pattern: FORM_ID_PATTERN },
       { name: 'title', label: '标题', placeholder: '公共场所卫生许可 窗口审查' },
     ]);
-    if (answer) await this.open(newForm(answer.id, answer.title), `${answer.id}.form`);
+    if (!answer) return;
+    await this.open(newForm(answer.id, answer.title), `${answer.id}.form`);
+    this.picker.showAs(undefined, undefined);
   }
 
   private async openFile(): Promise<void> {
+    if (!this.mayDiscard()) return;
     const file = await pickFile('.form,.json');
     if (!file) return;
     try {
       await this.open(JSON.parse(file.text), file.name.endsWith('.form') ? file.name : `${file.name.replace(/\.[^.]*$/, '')}.form`);
+      this.picker.showAs(undefined, undefined);
       this.notice.show('info', `已打开 ${file.name}，尚未部署`);
     } catch (error) {
       this.notice.show('error', `${file.name} 不是可以打开的表单文件：${error instanceof Error ? error.message : String(error)}`);
@@ -99,14 +136,30 @@ export class FormView {
     );
     if (!deployed) return;
     this.dirty = false;
+    this.opened = { id: deployed.id, version: deployed.version };
     this.showStatus(`已部署为版本 ${deployed.version}`);
-    await this.deployed.refresh();
+    await this.refreshLists();
+  }
+
+  private async refreshLists(): Promise<void> {
+    try {
+      await Promise.all([this.deployed.refresh(), this.picker.refresh()]);
+      this.picker.showAs(this.opened?.id, this.opened?.version);
+    } catch (error) {
+      this.notice.show('error', `读取已部署的表单失败：${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private mayDiscard(): boolean {
+    return !this.dirty || window.confirm('表单有尚未部署的修改，放弃这些修改吗？');
   }
 
   private showStatus(deployed?: string): void {
     const id = (this.editor.saveSchema() as { id?: string }).id;
     const state = deployed ?? (this.dirty ? '有未部署的修改' : '');
-    this.status.textContent = [this.fileName, id, state].filter(Boolean).join(' · ');
+    const version = this.opened && !deployed ? `版本 ${this.opened.version}` : '';
+    this.status.textContent = [this.fileName, id, version, state].filter(Boolean).join(' · ');
+    this.status.dataset.version = String(this.opened?.version ?? '');
     this.status.dataset.dirty = String(this.dirty);
   }
 }
