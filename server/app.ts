@@ -5,13 +5,20 @@ import express from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Platform } from './platform';
 import { errorHandler, unknownRoute } from './http/error-handler';
+import { applicationRoutes } from './routes/applications';
+import { archiveRoutes } from './routes/archives';
 import { auditRoutes } from './routes/audit';
+import { confirmationRoutes } from './routes/confirmations';
 import { authRoutes } from './routes/auth';
 import { deploymentRoutes } from './routes/deployments';
 import { healthRoutes } from './routes/health';
+import { licenseRoutes } from './routes/licenses';
 import { matterRoutes } from './routes/matters';
+import { metricsRoutes } from './routes/metrics';
 import { processInstanceRoutes } from './routes/process-instances';
 import { staticApps } from './routes/static-apps';
+import { taskRoutes } from './routes/tasks';
+import { Worklist } from './worklist/tasks';
 
 export const OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'openapi.yaml');
 
@@ -46,8 +53,15 @@ export function createApp(platform: Platform): express.Express {
   app.use('/api/v1', authRoutes(platform));
   app.use('/api/v1', deploymentRoutes(platform));
   app.use('/api/v1', auditRoutes(platform));
+  app.use('/api/v1', archiveRoutes(platform));
+  app.use('/api/v1', metricsRoutes(platform));
   app.use('/api/v1', processInstanceRoutes(platform));
   app.use('/api/v1', matterRoutes(platform));
+  const applications = { ...platform, knex: platform.db.knex };
+  app.use('/api/v1', applicationRoutes(applications));
+  app.use('/api/v1', confirmationRoutes(applications));
+  app.use('/api/v1', taskRoutes({ worklist: new Worklist(applications), knex: platform.db.knex, matters: platform.matters }));
+  app.use('/api/v1', licenseRoutes({ ...platform, knex: platform.db.knex, publicUrl: config.publicUrl }));
 
   app.use(unknownRoute);
   app.use(errorHandler((message, error) => log.error(message, { error })));

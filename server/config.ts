@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { SERVED_JOB_TYPES } from './deployments/rules/job-types';
 
 /** Every setting of the platform, read from the environment in one place (README lists them). */
 export interface Config {
@@ -17,6 +19,18 @@ export interface Config {
   bodyLimitBytes: number;
   auditAnchorEvery: number;
   seedDemo: boolean;
+  /** Job types this process does not serve: another process's workers do (e.g. OCR on its own machines). */
+  disabledWorkers: string[];
+  /** Where the QR code on a licence leads: the platform's public address. */
+  publicUrl: string;
+  /** A JSON file naming each department's PKCS#12 signing key; development certificates otherwise. */
+  signingKeysFile?: string;
+  /** Where the development CA and department certificates are kept (made on first start). */
+  signingCaDir: string;
+  /** Tesseract workers reading uploads at once (each about 100 MB); the cores by default. */
+  ocrWorkers: number;
+  /** SMS notices through an SMTP relay to an e-mail-to-SMS gateway; the log when unset. */
+  smtp?: { url: string; from: string; recipientPattern: string };
 }
 
 export class ConfigError extends Error {}
@@ -48,11 +62,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
     auditAnchorEvery: integer(env, 'AUDIT_ANCHOR_EVERY', 1000),
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO !== 'false' : !production,
+    disabledWorkers: (env.DISABLED_WORKERS ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+    publicUrl: env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000)}`,
+    signingKeysFile: env.SIGNING_KEYS || undefined,
+    smtp: env.SMTP_URL
+      ? {
+          url: env.SMTP_URL,
+          from: env.SMTP_FROM || 'noreply@approvals.local',
+          recipientPattern: env.SMTP_SMS_RECIPIENT || '{phone}@sms.local',
+        }
+      : undefined,
+    ocrWorkers: integer(env, 'OCR_WORKERS', Math.max(1, Math.min(4, os.availableParallelism()))),
+    signingCaDir: path.resolve(env.SIGNING_CA_DIR || path.join(env.DATA_DIR || './data', 'ca')),
     ...overrides,
   };
   if (config.production && !config.jwtSecret && !config.jwksUrl) {
     throw new ConfigError('NODE_ENV=production needs JWT_SECRET (HS256 tokens) or JWKS_URL (an identity provider).');
   }
+  if (config.smtp && !config.smtp.recipientPattern.includes('{phone}'))
+    throw new ConfigError(`SMTP_SMS_RECIPIENT must contain {phone}, got "${config.smtp.recipientPattern}"`);
+  const unknown = config.disabledWorkers.filter((t) => !SERVED_JOB_TYPES.includes(t));
+  if (unknown.length)
+    throw new ConfigError(
+      `DISABLED_WORKERS names job types no worker serves: ${unknown.join(', ')} (known: ${SERVED_JOB_TYPES.join(', ')})`,
+    );
   if (config.jwtSecret && config.jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET must be at least 32 characters.');
   }

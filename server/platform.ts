@@ -21,6 +21,16 @@ import { seedRegistries } from './registries/seed';
 import { migrate } from './migrate';
 import { FileStorage, type Storage } from './storage';
 import { registerWorkers } from './workers';
+import { ReviewTables } from './review/review-table';
+import { loadSigningKeys } from './issuing/signing-keys';
+import type { KeyStore } from '../workers/esign/index';
+import { OcrPool } from '../workers/ocr/index';
+import { MaterialReader } from './applications/material-reading';
+import { archiveCase, archiveMissedWithdrawals } from './archiving/archive-case';
+import type { ArchiveCase } from '../workers/archive';
+import { LogChannel, SmtpChannel } from './notifications/channels';
+import { NoticeDispatcher } from './notifications/dispatcher';
+import { startUnstartedSubmissions } from './applications/submission';
 
 /** Everything a route or a worker may call, built once at start. */
 export interface Platform {
@@ -41,6 +51,16 @@ export interface Platform {
   matters: MatterCatalog;
   exemptions: ExemptionSources;
   eligibility: EligibilitySources;
+  /** The latest deployed review table of each matter, parsed once per version. */
+  reviewTables: ReviewTables;
+  /** The departments' signing keys. */
+  keyStore: KeyStore;
+  /** Reads uploaded materials with OCR through one bounded pool. */
+  reader: MaterialReader;
+  /** Sends the outbox's SMS notices through the configured channel. */
+  notices: NoticeDispatcher;
+  /** Archives a closed case, once. */
+  archive: ArchiveCase;
   close(): Promise<void>;
 }
 
@@ -82,8 +102,37 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });
-    registerWorkers({ engine, db, audit, clock, matters });
+    const reviewTables = new ReviewTables(db.knex);
+    const pool = new OcrPool({ size: config.ocrWorkers });
+    const reader = new MaterialReader({ knex: db.knex, storage, matters, log, pool });
+    const keyStore = await loadSigningKeys({ caDir: config.signingCaDir, signingKeysFile: config.signingKeysFile, matters });
+    const archiveDeps = { knex: db.knex, audit, clock, matters, storage, platformKey, keyStore };
+    const archive = (applicationId: string) => archiveCase(archiveDeps, applicationId);
+    const applicationDeps = {
+      knex: db.knex,
+      audit,
+      clock,
+      log,
+      matters,
+      registries,
+      exemptions,
+      eligibility,
+      engine,
+      storage,
+      reviewTables,
+      reader,
+      archive,
+    };
+    registerWorkers(applicationDeps, { keyStore, publicUrl: config.publicUrl }, config.disabledWorkers);
     await engine.start();
+    const resumed = await startUnstartedSubmissions(applicationDeps);
+    if (resumed) log.info('submitted applications started after a stop', { applications: resumed });
+    const swept = await archiveMissedWithdrawals(archiveDeps, log);
+    if (swept) log.info('withdrawn cases archived after a stop', { applications: swept });
+    reader.start();
+    const channel = config.smtp ? new SmtpChannel(config.smtp) : new LogChannel(log);
+    const notices = new NoticeDispatcher({ knex: db.knex, clock, log, channel });
+    notices.start();
     registerEngineGauges(metrics, db.knex);
     return {
       config,
@@ -101,8 +150,16 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       matters,
       exemptions,
       eligibility,
+      reviewTables,
+      keyStore,
+      reader,
+      notices,
+      archive,
       async close() {
+        await notices.stop();
+        await reader.stop();
         await engine.stop();
+        await pool.close();
         await db.close();
       },
     };

@@ -1,11 +1,42 @@
+import { sendNotice } from './applications/notices';
+import { refreshPrefill } from './applications/prefill-refresh';
+import { recordReview } from './applications/review-record';
+import type { ApplicationDeps } from './applications/store';
 import { recordStatus } from './applications/status-record';
-import type { Platform } from './platform';
 import { deadlineWorker } from '../workers/deadline';
+import { notifyWorker } from '../workers/notify';
+import { prefillWorker } from '../workers/prefill';
+import { reviewWorker } from '../workers/review';
 import { statusWorker } from '../workers/status';
+import { ocrWorker } from '../workers/ocr';
+import { readCase } from './applications/material-reading';
+import { esignWorker } from '../workers/esign';
+import { licensePublishWorker } from '../workers/license-publish';
+import { signCaseDocuments } from './issuing/case-documents';
+import type { IssuingDeps } from './issuing/issuing-deps';
+import { publishLicense } from './issuing/publish';
+
+import { archiveWorker } from '../workers/archive';
+import type { Worker } from '../workers/worker';
 
 /** Every worker of `workers/`, registered on the platform's engine with what it needs. */
-export function registerWorkers(platform: Pick<Platform, 'engine' | 'db' | 'audit' | 'clock' | 'matters'>): void {
-  const { engine, db, audit, clock, matters } = platform;
+export function registerWorkers(
+  platform: ApplicationDeps,
+  issuing: Pick<IssuingDeps, 'keyStore' | 'publicUrl'>,
+  disabled: readonly string[] = [],
+): void {
+  const { knex, audit, clock, matters } = platform;
+  const engine = {
+    registerWorker: (worker: Worker<any, any>) => !disabled.includes(worker.type) && platform.engine.registerWorker(worker),
+  };
   engine.registerWorker(deadlineWorker({ matters, clock }));
-  engine.registerWorker(statusWorker((change) => recordStatus(db.knex, audit, clock, change)));
+  engine.registerWorker(statusWorker((change) => recordStatus(knex, audit, clock, change)));
+  engine.registerWorker(prefillWorker((applicationId, jobKey) => refreshPrefill(platform, applicationId, jobKey)));
+  engine.registerWorker(notifyWorker((request) => sendNotice(platform, request)));
+  engine.registerWorker(ocrWorker((applicationId) => readCase(platform.reader, knex, applicationId)));
+  engine.registerWorker(reviewWorker((applicationId, jobKey) => recordReview(platform, applicationId, jobKey)));
+  const issuingDeps: IssuingDeps = { ...platform, ...issuing };
+  engine.registerWorker(esignWorker(signCaseDocuments(issuingDeps)));
+  engine.registerWorker(licensePublishWorker(publishLicense(issuingDeps)));
+  engine.registerWorker(archiveWorker(platform.archive));
 }

@@ -2,7 +2,13 @@ import type { StatusChange, StatusResult } from '../server/applications/status-r
 import { isStatus } from '../server/applications/statuses';
 import { complete, fail, type Worker } from './worker';
 
-type Variables = { applicationId?: string; sandbox?: boolean };
+type Variables = {
+  applicationId?: string;
+  sandbox?: boolean;
+  review?: { passed?: boolean; tableVersion?: number | null; findings?: { point: string; severity: string }[] };
+  decision?: string;
+  chiefDecision?: string;
+};
 type Headers = { status?: string; note?: string };
 
 /**
@@ -27,9 +33,29 @@ export function statusWorker(record: (change: StatusChange) => Promise<StatusRes
         jobKey: job.key,
         actor: `process:${job.processInstanceKey}`,
         note: job.headers.note,
+        basis: status === 'approved' || status === 'rejected' ? decisionBasis(job.variables) : undefined,
       });
       if (result === 'unknown-application' && !job.variables.sandbox) return fail(`application ${applicationId} does not exist`, 0, 0);
       return complete({});
     },
+  };
+}
+
+/** What an approval or rejection rests on: the review and its table version, and the clerk's and chief's decisions if any. */
+function decisionBasis(variables: Variables): Record<string, unknown> {
+  const review = variables.review;
+  return {
+    automatic: variables.decision === undefined,
+    ...(review
+      ? {
+          review: {
+            passed: review.passed,
+            tableVersion: review.tableVersion ?? null,
+            points: (review.findings ?? []).map((f) => `${f.point}:${f.severity}`),
+          },
+        }
+      : {}),
+    ...(variables.decision !== undefined ? { decision: variables.decision } : {}),
+    ...(variables.chiefDecision !== undefined ? { chiefDecision: variables.chiefDecision } : {}),
   };
 }

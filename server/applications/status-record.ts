@@ -10,6 +10,8 @@ export interface StatusChange {
   jobKey?: string;
   actor: string;
   note?: string;
+  /** What a decision rests on (the review result and table version, a clerk's decision), for the audit log. */
+  basis?: Record<string, unknown>;
 }
 
 export type StatusResult = 'changed' | 'unchanged' | 'unknown-application' | 'final';
@@ -46,7 +48,12 @@ export async function recordStatus(knex: Knex, audit: AuditLog, clock: Clock, ch
         action: decided ? 'application.decided' : 'application.status',
         entityType: 'application',
         entityId: change.applicationId,
-        data: { from: application.status, to: change.status, ...(change.jobKey ? { jobKey: change.jobKey } : {}) },
+        data: {
+          from: application.status,
+          to: change.status,
+          ...(change.jobKey ? { jobKey: change.jobKey } : {}),
+          ...(change.basis ? { basis: change.basis } : {}),
+        },
       },
       trx,
     );

@@ -20,6 +20,7 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'applicant2', name: '李娜', kind: 'person', idNumber: '11010519491231002X', grants: [['applicant', '*']] },
   { username: 'enterprise1', name: '上海明德餐饮管理有限公司', kind: 'enterprise', uscc: '91110000600037341L', grants: [['applicant', '*']] },
   { username: 'enterprise2', name: '福建通达危险货物运输有限公司', kind: 'enterprise', uscc: '91350100M000100Y43', grants: [['applicant', '*']] },
+  { username: 'enterprise3', name: '福州顺安危险货物运输有限公司', kind: 'enterprise', uscc: '91350100MA2YT31003', grants: [['applicant', '*']] },
   { username: 'clerk.health', name: '卫健窗口', kind: 'staff', department: 'health', grants: [['clerk', 'health']] },
   { username: 'clerk.culture', name: '文旅窗口', kind: 'staff', department: 'culture', grants: [['clerk', 'culture']] },
   { username: 'clerk.transport', name: '交通窗口', kind: 'staff', department: 'transport', grants: [['clerk', 'transport']] },

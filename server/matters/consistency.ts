@@ -57,6 +57,33 @@ export function checkMatterConsistency(matter: Matter, ctx: z.core.$RefinementCt
     if (spec.extension.allowed !== (spec.extension.maxDays !== undefined))
       report(at('extension'), 'an allowed extension needs maxDays, and only then');
     if (spec.requiredLicense) knownLicense(spec.requiredLicense.licenseType, at('requiredLicense', 'licenseType'));
+    if (spec.issues) {
+      const issues = spec.issues;
+      knownLicense(issues.licenseType, at('issues', 'licenseType'));
+      for (const [dataKey, fieldKey] of Object.entries(issues.data))
+        if (!spec.fields.some((f) => f.key === fieldKey)) report(at('issues', 'data', dataKey), `no form field "${fieldKey}"`);
+      if (issues.operation !== 'revoke' && issues.operation !== 'replace' && !issues.validYears)
+        report(at('issues', 'validYears'), `an ${issues.operation} needs validYears`);
+      const held =
+        issues.holder === 'second-party'
+          ? spec.fields.some(
+              (f) => f.prefill.from === 'license' && f.prefill.holder === 'second-party' && f.prefill.licenseType === issues.licenseType,
+            )
+          : spec.requiredLicense?.licenseType === issues.licenseType;
+      if (issues.operation !== 'issue' && !held)
+        report(
+          at('issues', 'operation'),
+          `${issues.operation} needs the licence held: requiredLicense (or a second-party licence field) of that type`,
+        );
+    }
+    if (spec.secondParty) {
+      const idField = spec.fields.find((f) => f.key === spec.secondParty!.idField);
+      if (!idField || idField.type !== 'id-number' || idField.prefill.from !== 'applicant')
+        report(at('secondParty', 'idField'), 'the second party is named by a field of type id-number that the applicant fills');
+    }
+    const secondPartyPrefill = spec.fields.findIndex((f) => f.prefill.from !== 'applicant' && f.prefill.holder === 'second-party');
+    if (secondPartyPrefill >= 0 && !spec.secondParty)
+      report(at('fields', secondPartyPrefill, 'prefill', 'holder'), 'a second-party prefill needs the action to have a secondParty');
     if (spec.renewalWindow && !spec.requiredLicense)
       report(at('renewalWindow'), 'a renewal window needs requiredLicense (the licence renewed)');
     const window = spec.renewalWindow;
@@ -117,6 +144,10 @@ export function checkMatterConsistency(matter: Matter, ctx: z.core.$RefinementCt
       report(at('conditionText'), 'a conditional material says its condition in conditionText, and only it');
     validCondition(m.when, m.actions, at('when'));
     if (m.source.channel === 'e-licence') knownLicense(m.source.licenseType, at('source', 'licenseType'));
+    for (const [read, key] of Object.entries(m.ocr?.fields ?? {})) {
+      const missing = m.actions.filter((a) => !matter.actions[a]?.fields.some((f) => f.key === key));
+      if (missing.length) report(at('ocr', 'fields', read), `form field "${key}" is not in ${missing.join(', ')}`);
+    }
     const second =
       (m.source.channel !== 'applicant' && m.source.channel !== 'generated' && m.source.holder === 'second-party') ||
       (m.source.channel === 'generated' && m.source.from === 'confirmation');

@@ -75,6 +75,13 @@ const materialSchema = z.strictObject({
   blankForm: text.optional(),
   sample: text.optional(),
   acceptanceStandard: text,
+  /** What OCR reads from it: the document type, and which form field each read field fills and is checked against. */
+  ocr: z
+    .strictObject({
+      documentType: z.enum(['id-card-front', 'business-licence', 'issued-licence', 'road-transport-qualification']),
+      fields: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/), z.string().regex(/^[a-z][a-zA-Z0-9]*$/)),
+    })
+    .optional(),
 });
 
 const reviewPointSchema = z.strictObject({
@@ -88,7 +95,8 @@ const reviewPointSchema = z.strictObject({
 const prefillSchema = z.discriminatedUnion('from', [
   z.strictObject({ from: z.literal('registry'), registry, path: dottedPath, holder }),
   z.strictObject({ from: z.literal('license'), licenseType: licenseTypeCode, field: dottedPath, holder }),
-  z.strictObject({ from: z.literal('applicant') }),
+  /** Typed by the applicant; `history`: offered again from their last application of the matter (contacts, not one-off facts). */
+  z.strictObject({ from: z.literal('applicant'), history: z.boolean().default(false) }),
 ]);
 
 const fieldSchema = z.strictObject({
@@ -117,7 +125,24 @@ const actionSchema = z.strictObject({
   /** A valid licence of this type held by the applicant is needed (change, renew, cancel, reissue…). */
   requiredLicense: z.strictObject({ licenseType: licenseTypeCode, purpose: text }).optional(),
   renewalWindow: z.strictObject({ opensBefore: timeLimitSchema, closesBefore: timeLimitSchema, basis: text }).optional(),
-  secondParty: z.strictObject({ role: text, confirmWithin: timeLimitSchema, how: text }).optional(),
+  /** `idField`: the form field (type id-number) that names the second party; their registry data and licences prefill from it. */
+  secondParty: z
+    .strictObject({ role: text, confirmWithin: timeLimitSchema, how: text, idField: z.string().regex(/^[a-z][a-zA-Z0-9]*$/) })
+    .optional(),
+  /**
+   * The licence an approval issues: a new one (`issue`), a new version that supersedes the held one with the form's
+   * changes (`replace`), a new version for a new term (`extend`), or the held one revoked (`revoke`). `data` maps the
+   * licence's own fields (GB/T 36903 `data`) to form fields; `holder` is whose licence it is.
+   */
+  issues: z
+    .strictObject({
+      licenseType: licenseTypeCode,
+      operation: z.enum(['issue', 'replace', 'extend', 'revoke']),
+      validYears: z.number().int().min(1).max(30).optional(),
+      holder,
+      data: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), z.string().regex(/^[a-z][a-zA-Z0-9]*$/)).default({}),
+    })
+    .optional(),
   officialForms: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/), name: text })).min(1),
   fields: z.array(fieldSchema).min(1),
 });
@@ -158,6 +183,8 @@ const matterObject = z.strictObject({
   onlineDepth: z.strictObject({ level: z.number().int().min(1).max(4), text }),
   fee: z.strictObject({ charged: z.boolean(), standard: text.optional(), basis: text }),
   result: text,
+  /** 保管期限 of the case's archive package (GB/T 42727): 永久 or a number of years. */
+  retention: z.string().regex(/^(永久|\d{1,3}年)$/, 'a retention term is 永久 or N年').default('30年'),
   licenseTypes: z.array(z.strictObject({ code: licenseTypeCode, name: text, issuer: text })),
   actions: z.partialRecord(actionId, actionSchema),
   questions: z.array(questionSchema),

@@ -42,10 +42,11 @@ describe('browser: review tables and forms', function () {
 
   it('edits a review rule in the DMN editor and deploys each edit as a new version', async () => {
     const { page } = modeler;
-    const decision = 'public-place-hygiene-permit-review';
+    // A matter with no review table yet (the repository's matters deploy theirs at start).
+    const decision = 'tobacco-retail-licence-review';
     await page.click('.tabs button[data-tab="dmn"]');
     await page.click('.view-dmn button[data-action="new"]');
-    await answer(page, { slug: 'public-place-hygiene-permit', name: '公共场所卫生许可' });
+    await answer(page, { slug: 'tobacco-retail-licence', name: '烟草专卖零售许可' });
     await page.waitForSelector('.view-dmn .tjs-table');
     expect(await page.textContent('.view-dmn .hit-policy')).to.contain('命中策略');
 

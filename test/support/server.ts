@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config';
 import { MovableClock } from '../../server/clock';
 import { createLogger } from '../../server/log';
@@ -56,6 +58,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     dataDir: database.dataDir,
     databaseUrl: database.databaseUrl,
     seedDemo: true,
+    // One development CA for every test server (made once, kept between runs): department keys take seconds to make.
+    signingCaDir: path.join(os.tmpdir(), 'approvals-test-signing-ca'),
     ...overrides,
   });
   let running: Running;

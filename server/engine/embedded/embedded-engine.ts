@@ -79,6 +79,11 @@ export class EmbeddedEngine implements Port.EnginePort {
     this.dispatcher.register(worker);
   }
 
+  /** A worker for this job type is registered in this process. */
+  serves(type: string): boolean {
+    return this.dispatcher.serves(type);
+  }
+
   deploy(resources: Port.DeployableResource[]): Promise<void> {
     return this.definitions.deploy(resources);
   }

@@ -186,6 +186,8 @@ export class InstanceSession {
     if (outcome.state === 'active') {
       outcome.waiting = this.engine.execution
         .getPostponed()
+        // A join's discarded inbound flow trails behind the token that took the other one (dead-path elimination): no wait.
+        .filter((api: any) => api.type !== 'bpmn:SequenceFlow')
         .map((api: any) => ({ executionId: api.executionId, elementId: api.id, type: api.type }));
     }
     return outcome;

@@ -5,7 +5,7 @@ import { enterpriseAt, type EnterpriseSeed, type PersonPool } from './enterprise
 import { industry } from './industries';
 import { businessLicense, hygienePermit, publicationLicense, transportQualification, type Context } from './license-kinds';
 import type { PersonSeed } from './people';
-import type { Random } from './prng';
+import { Random } from './prng';
 import { districtByCode, placeName } from './regions';
 
 /** The demo users' identities (server/auth/demo-users.ts), with what it takes to try every flow of the first three matters. */
@@ -42,7 +42,11 @@ export function demoPersons(): PersonSeed[] {
   ];
 }
 
-/** enterprise1 runs a book café in Beijing (its code was registered at the municipal level); enterprise2 carries dangerous goods in Fuzhou. */
+/**
+ * enterprise1 runs a book café in Beijing (its code was registered at the municipal level); enterprise2 carries
+ * dangerous goods in Fuzhou and employs applicant1; enterprise3, another Fuzhou carrier, is hiring them (the change of
+ * employer to try).
+ */
 export function demoEnterprises(
   random: Random,
   anchor: Day,
@@ -51,8 +55,10 @@ export function demoEnterprises(
 ): EnterpriseSeed[] {
   const e1 = demoUser('enterprise1');
   const e2 = demoUser('enterprise2');
+  const e3 = demoUser('enterprise3');
   const east = districtByCode('110101')!;
   const jinan = districtByCode('350111')!;
+  const gulou = districtByCode('350102')!;
   return [
     enterpriseAt(random, anchor, people, taken, {
       uscc: e1.uscc,
@@ -75,15 +81,27 @@ export function demoEnterprises(
       address: `${placeName(jinan)}连江北路168号`,
       status: 'active',
     }),
+    // Its own random stream: the rest of the sample stays what it was before it joined.
+    enterpriseAt(new Random('demo/enterprise3'), anchor, people, taken, {
+      uscc: e3.uscc,
+      name: e3.name,
+      brand: '顺安',
+      district: gulou,
+      industry: industry('hazmat'),
+      establishedOn: '2016-09-12',
+      address: `${placeName(gulou)}五四路89号`,
+      status: 'active',
+    }),
   ];
 }
 
 /**
  * enterprise1: business licence, a hygiene permit that ends in 60 days (inside a renewal window, still changeable),
- * a publication licence with two years left; enterprise2: business licence; applicant1: a dangerous-goods driver's
- * qualification with enterprise2 as employer. applicant2 holds nothing.
+ * a publication licence with two years left, the permit naming the legal representative before the last change;
+ * enterprise2 and enterprise3: business licences; applicant1: a dangerous-goods driver's qualification with enterprise2
+ * as employer. applicant2 holds nothing.
  */
-export function demoLicenses(context: Context, [e1, e2]: EnterpriseSeed[], [applicant1]: PersonSeed[]): void {
+export function demoLicenses(context: Context, [e1, e2, e3]: EnterpriseSeed[], [applicant1]: PersonSeed[]): void {
   const { today } = context;
   businessLicense(context, e1, 'valid');
   const hygieneUntil = addDays(today, 60);
@@ -91,6 +109,8 @@ export function demoLicenses(context: Context, [e1, e2]: EnterpriseSeed[], [appl
   hygienePermit(context, e1, 'valid', {
     premisesType: '咖啡馆',
     premisesName: '明德书香咖啡馆',
+    // Issued before the legal representative changed at the registry: what a change (变更) brings up to date.
+    legalRepresentative: '王建国',
     term: { issueDate: hygieneFrom, validFrom: hygieneFrom, validUntil: hygieneUntil },
   });
   const publicationFrom = addDays(today, -400);
@@ -100,6 +120,7 @@ export function demoLicenses(context: Context, [e1, e2]: EnterpriseSeed[], [appl
     validUntil: addDays(addYears(publicationFrom, 3), -1),
   });
   businessLicense(context, e2, 'valid');
+  businessLicense(context, e3, 'valid');
   const qualificationFrom = addDays(today, -300);
   transportQualification(context, applicant1, e2, 'valid', {
     category: '道路危险货物运输驾驶员',

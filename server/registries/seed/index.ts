@@ -17,7 +17,7 @@ const CHUNK = 500;
 const LOCK_KEY = 730_051_122;
 
 /** A licence id: it is in public verification URLs, so it is a secret, never derived from the seed. */
-const newLicenseId = (): string => crypto.randomBytes(16).toString('base64url');
+export const newLicenseId = (): string => crypto.randomBytes(16).toString('base64url');
 
 async function insertAll(trx: Knex.Transaction, table: string, rows: object[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK));

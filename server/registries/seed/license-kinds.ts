@@ -88,6 +88,8 @@ export interface PremisesChoice {
   premisesType?: string;
   premisesName?: string;
   term?: Term;
+  /** The representative the permit names, when it predates a change at the registry (the case a change fixes). */
+  legalRepresentative?: string;
 }
 
 /** The public-place hygiene permit (公共场所卫生许可证) of one premises, issued by the district's health commission. */
@@ -107,7 +109,7 @@ export function hygienePermit(context: Context, e: EnterpriseSeed, fate: Fate, c
     term,
     fate: settled,
     data: {
-      legalRepresentative: e.row.legal_representative_name,
+      legalRepresentative: choice.legalRepresentative ?? e.row.legal_representative_name,
       premisesName: choice.premisesName ?? `${e.brand}${premisesType}`,
       premisesType,
       category: premises.category,

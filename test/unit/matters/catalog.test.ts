@@ -81,10 +81,9 @@ describe('the matter catalog', () => {
       'contactPhone',
       'statementAccepted',
     ]);
+    // The employee's name and mobile come from the person registry once the employer types their ID number.
     expect(typed(catalog.get('dangerous-goods-staff-employer-change')!)).to.deep.equal([
-      'staffName',
       'staffIdNumber',
-      'staffMobile',
       'employmentStart',
       'contactName',
       'contactPhone',

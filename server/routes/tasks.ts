@@ -1,0 +1,47 @@
+import { Router, type Request } from 'express';
+import type { Principal } from '../auth/principal';
+import { unauthorized } from '../errors';
+import { searchCases } from '../worklist/cases';
+import type { Worklist, TaskFilter } from '../worklist/tasks';
+import type { MatterCatalog } from '../matters/catalog';
+import type { Knex } from 'knex';
+
+const principalOf = (req: Request): Principal => {
+  if (!req.principal) throw unauthorized();
+  return req.principal;
+};
+
+/** The clerk's worklist (shared/API.md "Worklist") and the department's case search. */
+export function taskRoutes(deps: { worklist: Worklist; knex: Knex; matters: MatterCatalog }): Router {
+  const { worklist } = deps;
+  const router = Router();
+  router.get('/tasks', async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const filter: TaskFilter = {
+      state: q.state as TaskFilter['state'],
+      assignee: q.assignee === 'me' ? 'me' : undefined,
+      matter: q.matter,
+      overdue: q.overdue === 'true',
+    };
+    res.json(await worklist.list(principalOf(req), filter));
+  });
+  router.get('/tasks/:id', async (req, res) => {
+    res.json(await worklist.get(principalOf(req), req.params.id as string));
+  });
+  router.post('/tasks/:id/claim', async (req, res) => {
+    res.json(await worklist.claim(principalOf(req), req.params.id as string));
+  });
+  router.post('/tasks/:id/unclaim', async (req, res) => {
+    res.json(await worklist.unclaim(principalOf(req), req.params.id as string));
+  });
+  router.post('/tasks/:id/complete', async (req, res) => {
+    res.json(await worklist.complete(principalOf(req), req.params.id as string, req.body ?? {}));
+  });
+  router.post('/tasks/:id/transfer', async (req, res) => {
+    res.json(await worklist.transfer(principalOf(req), req.params.id as string, req.body ?? {}));
+  });
+  router.get('/cases', async (req, res) => {
+    res.json(await searchCases(deps.knex, deps.matters, principalOf(req), String(req.query.q ?? '')));
+  });
+  return router;
+}

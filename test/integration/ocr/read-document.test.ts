@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { PDFDocument } from 'pdf-lib';
+import {
+  OcrBadImage,
+  OcrPool,
+  OcrQueueFull,
+  OcrScannedPdf,
+  OcrTimeout,
+  OcrUnsupportedInput,
+  readDocument,
+  type DocumentType,
+} from '../../../workers/ocr/index';
+import { SUBSET_DIR } from '../../fixtures/ocr/generate';
+
+interface Truth {
+  file: string;
+  documentType: DocumentType;
+  fields: Record<string, string>;
+}
+
+const fixture = (name: string) => readFile(path.join(SUBSET_DIR, name));
+const truthOf = async (name: string): Promise<Truth> => JSON.parse((await fixture(`${name}.json`)).toString('utf8'));
+const values = (fields: Record<string, { value: string }>) => Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.value]));
+
+describe('OCR: reading documents with the tesseract pool', function () {
+  this.timeout(60_000);
+  let pool: OcrPool;
+
+  before(async () => {
+    pool = new OcrPool({ size: 2, maxQueue: 4 });
+    await pool.warmUp();
+  });
+  after(() => pool.close());
+
+  for (const type of ['id-card-front', 'business-licence', 'issued-licence', 'road-transport-qualification'] as const) {
+    it(`reads every field of a clean ${type} as the registry holds it, telling its type from the text`, async () => {
+      const truth = await truthOf(`${type}-clean`);
+      const result = await readDocument(await fixture(truth.file), { pool, mime: 'image/jpeg' });
+      expect(result.documentType).to.equal(type);
+      expect(result.source).to.equal('ocr');
+      expect(values(result.fields)).to.deep.equal(truth.fields);
+      for (const field of Object.values(result.fields)) expect(field).to.not.have.property('flagged');
+      expect(result.text).to.be.a('string').that.is.not.empty;
+      expect(result.ms).to.be.above(0);
+    });
+  }
+
+  it('reads the ID number of a phone photo of an ID card (turned, warped, shaded), checked by its check digit', async () => {
+    const truth = await truthOf('id-card-front-photo');
+    const result = await readDocument(await fixture(truth.file), { pool, documentType: 'id-card-front' });
+    expect(result.fields.idNumber.value).to.equal(truth.fields.idNumber);
+    expect(result.fields.idNumber.confidence).to.equal(1);
+    expect(result.fields.birthDate.value).to.equal(truth.fields.birthDate);
+  });
+
+  it('reads a PDF from its text layer, without OCR', async () => {
+    const truth = await truthOf('issued-licence-text-layer');
+    const result = await readDocument(await fixture(truth.file), { pool, mime: 'application/pdf' });
+    expect(result).to.include({ documentType: 'issued-licence', source: 'pdf-text' });
+    expect(values(result.fields)).to.deep.equal(truth.fields);
+    expect(result.ms).to.be.below(2000);
+  });
+
+  it('refuses a scanned PDF (no text layer) with OcrScannedPdf', async () => {
+    const pdf = await PDFDocument.create();
+    const image = await pdf.embedJpg(await fixture('id-card-front-clean.jpg'));
+    pdf.addPage([image.width, image.height]).drawImage(image, { x: 0, y: 0 });
+    const error = await readDocument(Buffer.from(await pdf.save()), { pool }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(OcrScannedPdf).and.include({ code: 'OCR_SCANNED_PDF' });
+    const damaged = Buffer.from('%PDF-1.7\n1 0 obj <<>> garbage');
+    expect(await readDocument(damaged, { pool }).catch((e: unknown) => e)).to.be.instanceOf(OcrUnsupportedInput);
+  });
+
+  it('refuses an executable, random bytes and a broken JPEG with typed errors', async () => {
+    const exe = Buffer.concat([Buffer.from('MZ', 'latin1'), Buffer.alloc(200, 0x90)]);
+    expect(await readDocument(exe, { pool }).catch((e: unknown) => e)).to.be.instanceOf(OcrUnsupportedInput);
+    const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));
+    expect(await readDocument(random, { pool }).catch((e: unknown) => e)).to.be.instanceOf(OcrUnsupportedInput);
+    const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), random]);
+    expect(await readDocument(broken, { pool }).catch((e: unknown) => e))
+      .to.be.instanceOf(OcrBadImage)
+      .and.include({ code: 'OCR_BAD_IMAGE' });
+  });
+
+  it('answers OcrTimeout past the time limit, and the replaced worker reads the next image', async () => {
+    const image = await fixture('id-card-front-clean.jpg');
+    const error = await readDocument(image, { pool, timeoutMs: 5 }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(OcrTimeout);
+    expect(pool.stats().timedOut).to.equal(1);
+    const result = await readDocument(image, { pool });
+    expect(result.documentType).to.equal('id-card-front');
+  });
+
+  it('refuses at once with OcrQueueFull when the workers are busy and the queue is full', async () => {
+    const small = new OcrPool({ size: 1, maxQueue: 1 });
+    try {
+      await small.warmUp();
+      const image = await fixture('road-transport-qualification-photo.jpg');
+      const outcomes = await Promise.allSettled([1, 2, 3].map(() => readDocument(image, { pool: small })));
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(refused).to.have.length(1);
+      expect(refused[0].reason).to.be.instanceOf(OcrQueueFull).and.include({ code: 'OCR_QUEUE_FULL' });
+      expect(small.stats()).to.include({ completed: 2, rejected: 1 });
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { eventually } from '../../support/engine';
+import { startTestServer, type TestServer } from '../../support/server';
+import { DAY, Lifecycle, SCRIPTED_JOB_TYPES } from './lifecycle';
+
+const HYGIENE = 'public-place-hygiene-permit';
+
+describe('common-review-decide-issue: the clerk, the chief, corrections', () => {
+  let server: TestServer;
+  let lifecycle: Lifecycle;
+
+  before(async () => {
+    server = await startTestServer({ disabledWorkers: SCRIPTED_JOB_TYPES });
+    lifecycle = new Lifecycle(server);
+    lifecycle.registerStubs();
+  });
+  after(() => server?.close());
+
+  const decided = async (key: string, outcome: string) => {
+    const done = await lifecycle.finished(key);
+    expect(done.state, JSON.stringify(done.incidents)).to.equal('completed');
+    expect(done.variables.outcome).to.equal(outcome);
+  };
+
+  it('puts a new hygiene permit before the health clerks with the promised due date, reminds them at 80%, and approves on their decision', async () => {
+    const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
+    const task = await lifecycle.openTask(applicationId, 'Task_ClerkReview');
+    expect(task).to.include({ name: '窗口审查', form_key: 'common-clerk-review', bpmn_process_id: 'common-review-decide-issue' });
+    expect(task.candidate_groups).to.deep.equal(['health']);
+    const child = await lifecycle.child(key);
+    expect(child.variables.dueDate, 'the deadline worker ran').to.be.a('string');
+    expect(new Date(task.due_date).toISOString()).to.equal(child.variables.dueDate);
+    expect(await lifecycle.status(applicationId)).to.equal('manual_review');
+
+    await lifecycle.advance(new Date(String(child.variables.warnAt)).getTime() - server.clock.now().getTime() + 1000);
+    await eventually(
+      () => lifecycle.notifications(applicationId),
+      (sent) => sent.includes('review-due-soon'),
+    );
+    const still = await server.running.platform.db.knex('tasks').where({ key: task.key }).first('state');
+    expect(still.state, 'the reminder does not take the task away').to.equal('created');
+
+    await lifecycle.completeTask(applicationId, 'Task_ClerkReview', { decision: 'approve', comment: '材料齐全，符合条件' }, 'clerk.health');
+    await decided(key, 'approved');
+    expect(await lifecycle.timeline(applicationId)).to.deep.equal(['reviewing', 'manual_review', 'approved']);
+    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['review-due-soon', 'approved']);
+    expect(await lifecycle.jobTypes(applicationId)).to.include.members(['deadline', 'esign', 'license-publish', 'archive']);
+  });
+
+  it('asks the chief before a rejection; the chief sends it back once, and agrees to the second rejection', async () => {
+    const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
+    const first = await lifecycle.completeTask(
+      applicationId,
+      'Task_ClerkReview',
+      { decision: 'reject', comment: '检测报告不合格' },
+      'clerk.health',
+    );
+    const chief = await lifecycle.openTask(applicationId, 'Task_ChiefApproval');
+    expect(chief).to.include({ name: '不予许可审批', form_key: 'common-chief-approval' });
+    expect(chief.candidate_groups).to.deep.equal(['health-chief']);
+    expect(new Date(chief.due_date).toISOString()).to.equal(new Date(first.due_date).toISOString());
+    await lifecycle.completeTask(applicationId, 'Task_ChiefApproval', { decision: 'reject', comment: '请核对检测日期' }, 'chief.health');
+
+    const again = await lifecycle.openTask(applicationId, 'Task_ClerkReview');
+    expect(String(again.key)).not.to.equal(String(first.key));
+    expect(await lifecycle.status(applicationId)).to.equal('manual_review');
+    await lifecycle.completeTask(applicationId, 'Task_ClerkReview', { decision: 'reject', comment: '检测报告已过期' }, 'clerk.health');
+    await lifecycle.completeTask(applicationId, 'Task_ChiefApproval', { decision: 'approve', comment: '同意' }, 'chief.health');
+
+    await decided(key, 'rejected');
+    expect(await lifecycle.timeline(applicationId)).to.deep.equal(['reviewing', 'manual_review', 'rejected']);
+    const jobs = await lifecycle.jobs(applicationId);
+    expect(jobs.map((j) => j.elementId)).to.include('Task_EsignRejection');
+    expect(jobs.map((j) => j.type)).not.to.include('license-publish');
+    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['rejected']);
+    const child = await lifecycle.child(key);
+    expect(child.variables).to.include({ chiefDecision: 'approve', decision: 'reject' });
+  });
+
+  it('returns for corrections, pauses on the message, and reviews the corrected application again', async () => {
+    const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
+    const corrections = [{ item: 'HP-05', requirement: '请上传一年内的检测报告' }];
+    await lifecycle.completeTask(
+      applicationId,
+      'Task_ClerkReview',
+      { decision: 'return', comment: '材料不齐', corrections },
+      'clerk.health',
+    );
+    await lifecycle.subscribed(applicationId, 'corrections-submitted');
+    expect(await lifecycle.status(applicationId)).to.equal('returned');
+    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['returned']);
+
+    const published = await server.running.platform.engine.publishMessage({ name: 'corrections-submitted', correlationKey: applicationId });
+    expect(published.correlatedInstanceKeys).to.have.length(1);
+    await lifecycle.completeTask(applicationId, 'Task_ClerkReview', { decision: 'approve', comment: '补正后符合条件' }, 'clerk.health');
+
+    await decided(key, 'approved');
+    expect(await lifecycle.timeline(applicationId)).to.deep.equal([
+      'reviewing',
+      'manual_review',
+      'returned',
+      'reviewing',
+      'manual_review',
+      'approved',
+    ]);
+    const types = await lifecycle.jobTypes(applicationId);
+    expect(
+      types.filter((t) => t === 'ocr'),
+      'the corrected materials are read again',
+    ).to.have.length(2);
+    expect(types.filter((t) => t === 'review')).to.have.length(2);
+    expect((await lifecycle.child(key)).variables.corrections).to.deep.equal(corrections);
+  });
+
+  it('closes an application whose corrections do not come within 15 days', async () => {
+    const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
+    await lifecycle.completeTask(applicationId, 'Task_ClerkReview', { decision: 'return', comment: '材料不齐' }, 'clerk.health');
+    await lifecycle.subscribed(applicationId, 'corrections-submitted');
+    await lifecycle.advance(14 * DAY);
+    expect(await lifecycle.status(applicationId), 'day 14: still waiting').to.equal('returned');
+
+    await lifecycle.advance(DAY + 60_000);
+    await decided(key, 'closed');
+    expect(await lifecycle.timeline(applicationId)).to.deep.equal(['reviewing', 'manual_review', 'returned', 'closed']);
+    expect((await lifecycle.messages(applicationId)).at(-1)).to.contain('逾期未补正');
+    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['returned', 'closed']);
+    const types = await lifecycle.jobTypes(applicationId);
+    expect(types).to.include('archive');
+    expect(types).not.to.include('esign');
+    const late = await server.running.platform.engine.publishMessage({ name: 'corrections-submitted', correlationKey: applicationId });
+    expect(late.correlatedInstanceKeys, 'nothing waits any more').to.deep.equal([]);
+  });
+});
