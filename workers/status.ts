@@ -33,7 +33,7 @@ export function statusWorker(record: (change: StatusChange) => Promise<StatusRes
         jobKey: job.key,
         actor: `process:${job.processInstanceKey}`,
         note: job.headers.note,
-        basis: status === 'approved' || status === 'rejected' ? decisionBasis(job.variables) : undefined,
+        basis: status === 'approved' || status === 'rejected' ? decisionBasis(status, job.variables) : undefined,
       });
       if (result === 'unknown-application' && !job.variables.sandbox) return fail(`application ${applicationId} does not exist`, 0, 0);
       return complete({});
@@ -42,10 +42,11 @@ export function statusWorker(record: (change: StatusChange) => Promise<StatusRes
 }
 
 /** What an approval or rejection rests on: the review and its table version, and the clerk's and chief's decisions if any. */
-function decisionBasis(variables: Variables): Record<string, unknown> {
+function decisionBasis(status: 'approved' | 'rejected', variables: Variables): Record<string, unknown> {
   const review = variables.review;
   return {
-    automatic: variables.decision === undefined,
+    // Only an approval is ever automatic; one after an acceptance or a return and correction still is, when no one approved it.
+    automatic: status === 'approved' && variables.decision !== 'approve',
     ...(review
       ? {
           review: {

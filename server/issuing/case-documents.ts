@@ -1,15 +1,24 @@
 import crypto from 'node:crypto';
 import { shanghaiDate } from '../calendar/local-date';
 import { specOf, type ApplicationRow } from '../applications/store';
-import { renderDecision, renderLicense, signPdf } from '../../workers/esign/index';
-import type { SignDocuments, SignedDocument } from '../../workers/esign';
+import { renderAcceptanceNotice, renderDecision, renderLicense, renderRefusalNotice, signPdf } from '../../workers/esign/index';
+import type { SignDocuments, SignedDocument, SignRequest, SignOutcome } from '../../workers/esign';
 import { verifyUrlOf, type IssuingDeps } from './issuing-deps';
 import { licenseToIssue } from './license-to-issue';
 
-interface DocumentRow {
-  id: string;
-  kind: 'licence' | 'decision' | 'acceptance-notice';
-}
+type DocumentRow = SignedDocument;
+
+const DOCUMENT_NAMES: Record<DocumentRow['kind'], string> = {
+  licence: '电子证照',
+  decision: '行政许可决定书',
+  'acceptance-notice': '受理通知书',
+  'refusal-notice': '不予受理决定书',
+};
+
+/** The documents of a decision; the letters of acceptance are signed on their own, before it. */
+const DECISION_KINDS: DocumentRow['kind'][] = ['licence', 'decision'];
+
+type Made = { kind: DocumentRow['kind']; bytes: Buffer; license?: Awaited<ReturnType<typeof licenseToIssue>> };
 
 /**
  * The `esign` job: the decided case's documents, rendered and signed with the issuing department's key, stored by
@@ -18,10 +27,16 @@ interface DocumentRow {
  */
 export const signCaseDocuments =
   (deps: IssuingDeps): SignDocuments =>
-  async ({ applicationId, reasons }) => {
+  async (request) => {
+    const { applicationId, reasons } = request;
     const row = (await deps.knex('applications').where({ id: applicationId }).first()) as ApplicationRow | undefined;
     if (!row) return { kind: 'unknown-application' };
-    const existing: DocumentRow[] = await deps.knex('documents').where({ application_id: applicationId }).select('id', 'kind');
+    if (request.document) return signAcceptanceLetter(deps, row, request);
+    const existing: DocumentRow[] = await deps
+      .knex('documents')
+      .where({ application_id: applicationId })
+      .whereIn('kind', DECISION_KINDS)
+      .select('id', 'kind');
     if (existing.length) return { kind: 'signed', documents: existing };
     if (row.status !== 'approved' && row.status !== 'rejected') return { kind: 'not-decided', status: row.status };
 
@@ -34,7 +49,7 @@ export const signCaseDocuments =
     const approved = row.status === 'approved';
     const license = approved ? await licenseToIssue(deps.knex, { row, matter, spec, held, today }) : undefined;
 
-    const made: { kind: DocumentRow['kind']; bytes: Buffer; license?: typeof license }[] = [];
+    const made: Made[] = [];
     if (license) {
       const pdf = await renderLicense(license, { verifyUrl: verifyUrlOf(deps.publicUrl, license.id), createdAt: now });
       made.push({
@@ -51,7 +66,7 @@ export const signCaseDocuments =
         submittedOn: shanghaiDate(new Date(row.submitted_at ?? now)),
         department: { name: matter.department.name },
         outcome: approved ? 'approve' : 'reject',
-        acceptedOn: shanghaiDate(new Date(row.submitted_at ?? now)),
+        acceptedOn: shanghaiDate(new Date(request.acceptedAt ?? row.submitted_at ?? now)),
         decidedOn: today,
         legalBasis: matter.legalBasis.map((b) => `${b.name}${b.article ?? ''}`),
         ...(license
@@ -68,58 +83,7 @@ export const signCaseDocuments =
       bytes: await signPdf(decision, signer, { reason: '作出行政许可决定', location: matter.department.name, signingTime: now }),
     });
 
-    const stored: ((typeof made)[number] & { file: { sha256: string; size: number } })[] = [];
-    for (const document of made) stored.push({ ...document, file: await deps.storage.put(document.bytes, { maxBytes: 50 * 1024 * 1024 }) });
-    const documents: SignedDocument[] = await deps.knex.transaction(async (trx) => {
-      const rows: SignedDocument[] = [];
-      for (const document of stored) {
-        const id = crypto.randomUUID();
-        const inserted = await trx('documents')
-          .insert({
-            id,
-            application_id: applicationId,
-            kind: document.kind,
-            sha256: document.file.sha256,
-            size: document.file.size,
-            signer: signer.department.name,
-            signed_at: now,
-            license_id: document.license?.id ?? null,
-            license: document.license ? JSON.stringify(document.license) : null,
-          })
-          .onConflict(['application_id', 'kind'])
-          .ignore()
-          .returning('id');
-        if (inserted.length) rows.push({ id, kind: document.kind });
-      }
-      if (rows.length) {
-        await trx('application_events').insert({
-          application_id: applicationId,
-          at: now,
-          kind: 'documents',
-          message: `${signer.department.name}已签发：${rows.map((r) => (r.kind === 'licence' ? '电子证照' : '行政许可决定书')).join('、')}`,
-          data: JSON.stringify({ documents: rows }),
-        });
-        await deps.audit.append(
-          {
-            actor: `department:${matter.department.code}`,
-            action: 'application.documents-signed',
-            entityType: 'application',
-            entityId: applicationId,
-            data: { documents: rows, licenseId: license?.id ?? null },
-          },
-          trx,
-        );
-      }
-      return rows;
-    });
-    // A concurrent run that stored first wins: answer with what is recorded.
-    return {
-      kind: 'signed',
-      documents:
-        documents.length === made.length
-          ? documents
-          : await deps.knex('documents').where({ application_id: applicationId }).select('id', 'kind'),
-    };
+    return store(deps, row, signer.department.name, matter.department.code, made, license?.id ?? null);
   };
 
 /** The second party's licence an action re-issues (e.g. the employee's qualification certificate). */
@@ -130,4 +94,117 @@ async function secondPartyLicense(deps: IssuingDeps, row: ApplicationRow) {
   if (typeof code !== 'string') return undefined;
   const held = await deps.registries.licenses.byHolder(code, spec.issues.licenseType);
   return held.find((l) => l.status === 'valid');
+}
+
+/**
+ * The 受理通知书 of an accepted case (while it is under review) or the 不予受理决定书 of a refused one (once closed),
+ * signed once per application.
+ */
+async function signAcceptanceLetter(deps: IssuingDeps, row: ApplicationRow, request: SignRequest): Promise<SignOutcome> {
+  const kind = request.document!;
+  const existing: DocumentRow[] = await deps.knex('documents').where({ application_id: row.id, kind }).select('id', 'kind');
+  if (existing.length) return { kind: 'signed', documents: existing };
+  const expected = kind === 'acceptance-notice' ? ['manual_review', 'reviewing'] : ['closed'];
+  if (!expected.includes(row.status)) return { kind: 'not-decided', status: row.status };
+  const { matter, spec } = specOf(deps.matters, row);
+  const now = deps.clock.now();
+  const signer = await deps.keyStore.signerFor({ code: matter.department.code, name: matter.department.name });
+  const applicant = await deps.knex('users').where({ id: row.applicant_id }).first('display_name');
+  const facts = {
+    caseNumber: row.case_number ?? '',
+    applicantName: applicant?.display_name ?? '',
+    matterName: `${matter.name}（${spec.name}）`,
+    submittedOn: shanghaiDate(new Date(row.submitted_at ?? now)),
+    department: { name: matter.department.name },
+  };
+  const pdf =
+    kind === 'acceptance-notice'
+      ? await renderAcceptanceNotice(
+          {
+            ...facts,
+            acceptedOn: shanghaiDate(request.acceptedAt ? new Date(request.acceptedAt) : now),
+            timeLimitDays: spec.promisedTimeLimit.value,
+            materials: row.material_list.filter((m) => !m.exemptBecause).map((m) => m.name),
+          },
+          { createdAt: now },
+        )
+      : await renderRefusalNotice(
+          { ...facts, decidedOn: shanghaiDate(now), reasons: request.reasons.length ? request.reasons : ['申请事项依法不属于本机关职权范围'] },
+          { createdAt: now },
+        );
+  const reason = kind === 'acceptance-notice' ? '受理行政许可申请' : '不予受理行政许可申请';
+  const bytes = await signPdf(pdf, signer, { reason, location: matter.department.name, signingTime: now });
+  return store(deps, row, signer.department.name, matter.department.code, [{ kind, bytes }], null);
+}
+
+/** The signed documents stored by SHA-256 and recorded once per application and kind, with the timeline and audit rows. */
+async function store(
+  deps: IssuingDeps,
+  row: ApplicationRow,
+  signerName: string,
+  departmentCode: string,
+  made: Made[],
+  licenseId: string | null,
+): Promise<SignOutcome> {
+  const applicationId = row.id;
+  const now = deps.clock.now();
+  const stored: (Made & { file: { sha256: string; size: number } })[] = [];
+  for (const document of made) stored.push({ ...document, file: await deps.storage.put(document.bytes, { maxBytes: 50 * 1024 * 1024 }) });
+  const documents: SignedDocument[] = await deps.knex.transaction(async (trx) => {
+    const rows: SignedDocument[] = [];
+    for (const document of stored) {
+      const id = crypto.randomUUID();
+      const inserted = await trx('documents')
+        .insert({
+          id,
+          application_id: applicationId,
+          kind: document.kind,
+          sha256: document.file.sha256,
+          size: document.file.size,
+          signer: signerName,
+          signed_at: now,
+          license_id: document.license?.id ?? null,
+          license: document.license ? JSON.stringify(document.license) : null,
+        })
+        .onConflict(['application_id', 'kind'])
+        .ignore()
+        .returning('id');
+      if (inserted.length) rows.push({ id, kind: document.kind });
+    }
+    if (rows.length) {
+      await trx('application_events').insert({
+        application_id: applicationId,
+        at: now,
+        kind: 'documents',
+        message: `${signerName}已签发：${rows.map((r) => DOCUMENT_NAMES[r.kind]).join('、')}`,
+        data: JSON.stringify({ documents: rows }),
+      });
+      await deps.audit.append(
+        {
+          actor: `department:${departmentCode}`,
+          action: 'application.documents-signed',
+          entityType: 'application',
+          entityId: applicationId,
+          data: { documents: rows, licenseId },
+        },
+        trx,
+      );
+    }
+    return rows;
+  });
+  // A concurrent run that stored first wins: answer with what is recorded.
+  return {
+    kind: 'signed',
+    documents:
+      documents.length === made.length
+        ? documents
+        : await deps
+            .knex('documents')
+            .where({ application_id: applicationId })
+            .whereIn(
+              'kind',
+              made.map((m) => m.kind),
+            )
+            .select('id', 'kind'),
+  };
 }

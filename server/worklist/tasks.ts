@@ -9,6 +9,7 @@ import { maskName } from '../masking';
 import { STATUS_TEXT, type ApplicationStatus } from '../applications/statuses';
 import { addEvent, type ApplicationRow } from '../applications/store';
 import { applicationView } from '../applications/view';
+import { DECISION_WORDS, DECISIONS, REASON_REQUIRED, taskKindOf } from './decisions';
 import { groupOfDepartment, groupsOf } from './groups';
 
 export interface WorklistDeps {
@@ -19,7 +20,7 @@ export interface WorklistDeps {
   matters: MatterCatalog;
 }
 
-interface TaskRow {
+export interface TaskRow {
   key: string;
   instance_key: string;
   element_id: string;
@@ -39,6 +40,33 @@ interface TaskRow {
 
 export type TaskState = 'open' | 'claimed' | 'done';
 
+/**
+ * The tasks of an engine that keeps its user tasks itself (Zeebe: Camunda's user-task API), in place of the embedded
+ * engine's `tasks` table. The engine decides races: an assignment to a task someone else holds is refused with 409.
+ */
+export interface UserTaskSource {
+  /** The tasks of these groups, a designer's sandbox left out, in the worklist's order. */
+  search(query: UserTaskQuery): Promise<TaskRow[]>;
+  get(key: string): Promise<TaskRow | undefined>;
+  /** `allowOverride`: take it from its holder (a transfer), else 409 when someone holds it. */
+  assign(key: string, assignee: string, allowOverride: boolean): Promise<void>;
+  unassign(key: string): Promise<void>;
+  regroup(key: string, candidateGroups: string[]): Promise<void>;
+}
+
+export interface UserTaskQuery {
+  groups: string[] | 'all';
+  state: TaskState;
+  assignee?: string;
+  matter?: string;
+  dueBefore?: Date;
+  limit: number;
+}
+
+type TaskChange = Partial<Pick<TaskRow, 'assignee' | 'candidate_groups'>>;
+
+const userTasksOf = (engine: EnginePort): UserTaskSource | undefined => (engine as { userTasks?: UserTaskSource }).userTasks;
+
 export interface TaskFilter {
   state?: TaskState;
   assignee?: 'me';
@@ -47,11 +75,16 @@ export interface TaskFilter {
   limit?: number;
 }
 
-const DECISIONS: Record<string, readonly string[]> = {
-  // The chief's task decides on a proposed rejection: approve = agree to reject, reject = send back to the clerk.
-  chief: ['approve', 'reject'],
-  clerk: ['approve', 'reject', 'return'],
-};
+
+/** What a task's summary shows of its application and applicant. */
+const APPLICATION_FIELDS = [
+  'a.case_number',
+  'a.matter_slug',
+  'a.action',
+  'a.status as application_status',
+  'a.findings',
+  'u.display_name as applicant_name',
+];
 
 const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
@@ -75,27 +108,50 @@ function stateOf(row: Pick<TaskRow, 'state' | 'assignee'>): TaskState {
  * transfer within the department (转办). A task of another department does not exist for the caller (404).
  */
 export class Worklist {
-  constructor(private readonly deps: WorklistDeps) {}
+  /** Set on Zeebe: the tasks are read and changed through the engine, not in the `tasks` table. */
+  private readonly remote: UserTaskSource | undefined;
+
+  constructor(private readonly deps: WorklistDeps) {
+    this.remote = userTasksOf(deps.engine);
+  }
 
   /** The visible tasks joined with their application and applicant, for the summaries. */
   private withApplication(principal: Principal) {
     return visible(this.deps.knex, principal)
       .leftJoin('applications as a', 'a.id', 't.application_id')
       .leftJoin('users as u', 'u.id', 'a.applicant_id')
-      .select(
-        't.*',
-        'a.case_number',
-        'a.matter_slug',
-        'a.action',
-        'a.status as application_status',
-        'a.findings',
-        'u.display_name as applicant_name',
-      );
+      .select('t.*', ...APPLICATION_FIELDS);
+  }
+
+  /** The applications and applicants of tasks read from the engine, as `withApplication` joins them. */
+  private async joinApplications(rows: TaskRow[]): Promise<(TaskRow & Record<string, any>)[]> {
+    const ids = [...new Set(rows.map((r) => r.application_id).filter((id): id is string => Boolean(id)))];
+    const found = ids.length
+      ? await this.deps
+          .knex('applications as a')
+          .leftJoin('users as u', 'u.id', 'a.applicant_id')
+          .whereIn('a.id', ids)
+          .select('a.id', ...APPLICATION_FIELDS)
+      : [];
+    const byId = new Map(found.map(({ id, ...fields }: Record<string, any>) => [id, fields]));
+    return rows.map((row) => ({ ...row, ...(byId.get(row.application_id) ?? {}) }));
   }
 
   async list(principal: Principal, filter: TaskFilter = {}) {
-    const query = this.withApplication(principal).limit(Math.min(filter.limit ?? 200, 500));
+    const limit = Math.min(filter.limit ?? 200, 500);
     const state = filter.state ?? 'open';
+    if (this.remote) {
+      const rows = await this.remote.search({
+        groups: groupsOf(principal),
+        state,
+        assignee: filter.assignee === 'me' ? principal.id : undefined,
+        matter: filter.matter,
+        dueBefore: filter.overdue ? this.deps.clock.now() : undefined,
+        limit,
+      });
+      return (await this.joinApplications(rows)).map((row) => this.summary(row));
+    }
+    const query = this.withApplication(principal).limit(limit);
     if (state === 'done') query.where('t.state', 'completed').orderBy('t.completed_at', 'desc');
     else {
       query.where('t.state', 'created').orderByRaw('t.due_date asc nulls last').orderBy('t.key');
@@ -143,6 +199,12 @@ export class Worklist {
   }
 
   private async load(knex: Knex | Knex.Transaction, principal: Principal, id: string, forUpdate = false): Promise<TaskRow> {
+    if (this.remote) {
+      const row = /^\d{1,19}$/.test(id) ? await this.remote.get(id) : undefined;
+      const groups = groupsOf(principal);
+      if (!row || row.sandbox || (groups !== 'all' && !row.candidate_groups.some((g) => groups.includes(g)))) throw noSuchTask(id);
+      return row;
+    }
     if (!/^\d{1,18}$/.test(id)) throw noSuchTask(id);
     const query = visible(knex, principal).where('t.key', id).select('t.*');
     const row = (await (forUpdate ? query.forUpdate() : query).first()) as TaskRow | undefined;
@@ -154,7 +216,10 @@ export class Worklist {
   async get(principal: Principal, id: string) {
     const { knex, matters } = this.deps;
     const row = await this.load(knex, principal, id);
-    const summary = this.summary(await this.withApplication(principal).where('t.key', row.key).first());
+    const [joined] = this.remote
+      ? await this.joinApplications([row])
+      : [await this.withApplication(principal).where('t.key', row.key).first()];
+    const summary = this.summary(joined);
     const application = row.application_id
       ? ((await knex('applications').where({ id: row.application_id }).first()) as ApplicationRow)
       : undefined;
@@ -192,34 +257,76 @@ export class Worklist {
 
   /** Takes the task: one of two clerks claiming at once wins, the other gets 409; claiming it again is harmless. */
   async claim(principal: Principal, id: string) {
-    await this.deps.knex.transaction(async (trx) => {
-      const row = await this.load(trx, principal, id, true);
-      if (row.state !== 'created') throw conflict('这项待办已办结');
-      if (row.assignee === principal.id) return;
-      if (row.assignee) throw conflict(`这项待办已由${row.assignee}认领`, { assignee: row.assignee });
-      await trx('tasks').where({ key: row.key }).update({ assignee: principal.id });
-      await this.deps.audit.append(
-        { actor: principal.id, action: 'task.claimed', entityType: 'task', entityId: String(row.key), data: {} },
-        trx,
-      );
-    });
+    await this.change(
+      principal,
+      id,
+      (row) => {
+        if (row.state !== 'created') throw conflict('这项待办已办结');
+        if (row.assignee === principal.id) return undefined;
+        if (row.assignee) throw conflict(`这项待办已由${row.assignee}认领`, { assignee: row.assignee });
+        return { assignee: principal.id };
+      },
+      (row, trx) =>
+        this.deps.audit.append(
+          { actor: principal.id, action: 'task.claimed', entityType: 'task', entityId: String(row.key), data: {} },
+          trx,
+        ),
+    );
     return this.get(principal, id);
   }
 
   async unclaim(principal: Principal, id: string) {
-    await this.deps.knex.transaction(async (trx) => {
-      const row = await this.load(trx, principal, id, true);
-      if (row.state !== 'created') throw conflict('这项待办已办结');
-      if (!row.assignee) return;
-      if (row.assignee !== principal.id && !principal.roles.includes('admin'))
-        throw conflict(`这项待办由${row.assignee}认领，只有本人可以退回`);
-      await trx('tasks').where({ key: row.key }).update({ assignee: null });
-      await this.deps.audit.append(
-        { actor: principal.id, action: 'task.unclaimed', entityType: 'task', entityId: String(row.key), data: {} },
-        trx,
-      );
-    });
+    await this.change(
+      principal,
+      id,
+      (row) => {
+        if (row.state !== 'created') throw conflict('这项待办已办结');
+        if (!row.assignee) return undefined;
+        if (row.assignee !== principal.id && !principal.roles.includes('admin'))
+          throw conflict(`这项待办由${row.assignee}认领，只有本人可以退回`);
+        return { assignee: null };
+      },
+      (row, trx) =>
+        this.deps.audit.append(
+          { actor: principal.id, action: 'task.unclaimed', entityType: 'task', entityId: String(row.key), data: {} },
+          trx,
+        ),
+    );
     return this.get(principal, id);
+  }
+
+  /**
+   * Reads the task, lets `decide` check it and name the change, applies the change and `record`s it. On the `tasks`
+   * table all in one transaction with the row locked; on an engine's user-task API the change goes there first (the
+   * engine lets one of two racing changes win) and the record follows.
+   */
+  private async change(
+    principal: Principal,
+    id: string,
+    decide: (row: TaskRow, db: Knex | Knex.Transaction) => TaskChange | undefined | Promise<TaskChange | undefined>,
+    record: (row: TaskRow, trx: Knex.Transaction) => Promise<unknown>,
+  ): Promise<void> {
+    const { knex } = this.deps;
+    const remote = this.remote;
+    if (remote) {
+      const row = await this.load(knex, principal, id);
+      const change = await decide(row, knex);
+      if (!change) return;
+      if (change.candidate_groups) await remote.regroup(row.key, change.candidate_groups);
+      if (change.assignee) await remote.assign(row.key, change.assignee, row.assignee !== null);
+      else if (change.assignee === null && row.assignee) await remote.unassign(row.key);
+      await knex.transaction((trx) => record(row, trx));
+      return;
+    }
+    await knex.transaction(async (trx) => {
+      const row = await this.load(trx, principal, id, true);
+      const change = await decide(row, trx);
+      if (!change) return;
+      await trx('tasks')
+        .where({ key: row.key })
+        .update({ ...change, ...(change.candidate_groups ? { candidate_groups: trx.raw('?::text[]', [change.candidate_groups]) } : {}) });
+      await record(row, trx);
+    });
   }
 
   /**
@@ -241,8 +348,8 @@ export class Worklist {
     const row = await this.load(knex, principal, id);
     if (row.state !== 'created') throw conflict('这项待办已办结');
     if (row.assignee !== principal.id) throw conflict(row.assignee ? `这项待办由${row.assignee}认领` : '请先认领再办理');
-    const chief = row.candidate_groups.some((g) => g.endsWith('-chief'));
-    const allowed = DECISIONS[chief ? 'chief' : 'clerk'];
+    const kind = taskKindOf(row);
+    const allowed = DECISIONS[kind];
     const problems: { field: string; message: string }[] = [];
     if (!input.decision || !allowed.includes(input.decision))
       problems.push({ field: 'body.decision', message: `应为以下之一：${allowed.join(', ')}` });
@@ -266,21 +373,26 @@ export class Worklist {
         if (!c.reason?.trim()) problems.push({ field: `body.corrections.${i}.reason`, message: '请写明补正原因' });
       });
     }
-    if (input.decision === 'reject' && !chief && !input.comment?.trim())
-      problems.push({ field: 'body.comment', message: '不予许可须写明理由' });
+    const reasonRequired = REASON_REQUIRED[kind][input.decision ?? ''];
+    if (reasonRequired && !input.comment?.trim()) problems.push({ field: 'body.comment', message: reasonRequired });
     if (problems.length) throw new AppError(400, 'VALIDATION_FAILED', problems.map((p) => p.message).join('；'), problems);
 
-    const variables = { ...(input.variables ?? {}), decision: input.decision, comment: input.comment ?? null, corrections };
+    const variables = {
+      ...(input.variables ?? {}),
+      decision: input.decision,
+      comment: input.comment ?? null,
+      corrections,
+      // The time limit counts from acceptance (the deadline worker reads it).
+      ...(input.decision === 'accept' ? { acceptedAt: this.deps.clock.now().toISOString() } : {}),
+    };
     await this.deps.engine.completeUserTask(String(row.key), variables, principal.id);
     if (application) {
-      const words = chief
-        ? { approve: '审批：同意不予许可', reject: '审批：不同意不予许可，退回重审' }
-        : { approve: '窗口审查：准予许可', reject: '窗口审查：拟不予许可', return: '窗口审查：退回补正' };
+      const words = DECISION_WORDS[kind];
       const now = this.deps.clock.now();
       await knex.transaction(async (trx) => {
         await addEvent(trx, now, application.id, {
           kind: 'decision',
-          message: `${(words as Record<string, string>)[input.decision!]}${input.comment ? `（${input.comment}）` : ''}`,
+          message: `${words[input.decision!]}${input.comment ? `（${input.comment}）` : ''}`,
           data: { decision: input.decision, corrections, by: principal.id, taskId: String(row.key) },
         });
       });
@@ -290,45 +402,46 @@ export class Worklist {
 
   /** 转办: to a colleague of the department (assigned to them) or to one of its groups (open for the group). */
   async transfer(principal: Principal, id: string, to: { user?: string; group?: string; reason?: string }) {
-    const { knex } = this.deps;
-    await knex.transaction(async (trx) => {
-      const row = await this.load(trx, principal, id, true);
-      if (row.state !== 'created') throw conflict('这项待办已办结');
-      if (row.assignee && row.assignee !== principal.id && !principal.roles.includes('admin'))
-        throw conflict(`这项待办由${row.assignee}认领，只有本人可以转办`);
-      const department = principal.department ?? row.candidate_groups[0]?.replace(/-chief$/, '');
-      if (!department) throw new AppError(403, 'FORBIDDEN', '没有所属部门，不能转办');
-      const update: Partial<TaskRow> = {};
-      if (to.user) {
-        const colleague = await trx('users').where({ id: to.user }).first('id', 'department');
-        if (!colleague || colleague.department !== department)
-          throw new AppError(400, 'VALIDATION_FAILED', `只能转给本部门的工作人员：${to.user}`, [
-            { field: 'body.user', message: 'not of the department' },
-          ]);
-        update.assignee = colleague.id;
-      } else if (to.group) {
-        if (!groupOfDepartment(to.group, department))
-          throw new AppError(400, 'VALIDATION_FAILED', `只能转给本部门的岗位：${to.group}`, [
-            { field: 'body.group', message: 'not of the department' },
-          ]);
-        update.candidate_groups = [to.group];
-        update.assignee = null;
-      } else throw new AppError(400, 'VALIDATION_FAILED', '请指定转办给谁（user 或 group）', [{ field: 'body', message: 'user or group' }]);
-      await trx('tasks')
-        .where({ key: row.key })
-        .update({ ...update, ...(update.candidate_groups ? { candidate_groups: trx.raw('?::text[]', [update.candidate_groups]) } : {}) });
-      await this.deps.audit.append(
-        { actor: principal.id, action: 'task.transferred', entityType: 'task', entityId: String(row.key), data: { ...to } },
-        trx,
-      );
-      if (row.application_id) {
-        await addEvent(trx, this.deps.clock.now(), row.application_id, {
-          kind: 'transfer',
-          message: `转办给${to.user ?? to.group}${to.reason ? `（${to.reason}）` : ''}`,
-          data: { by: principal.id, ...to },
-        });
-      }
-    });
+    await this.change(
+      principal,
+      id,
+      async (row, db) => {
+        if (row.state !== 'created') throw conflict('这项待办已办结');
+        if (row.assignee && row.assignee !== principal.id && !principal.roles.includes('admin'))
+          throw conflict(`这项待办由${row.assignee}认领，只有本人可以转办`);
+        const department = principal.department ?? row.candidate_groups[0]?.replace(/-chief$/, '');
+        if (!department) throw new AppError(403, 'FORBIDDEN', '没有所属部门，不能转办');
+        if (to.user) {
+          const colleague = await db('users').where({ id: to.user }).first('id', 'department');
+          if (!colleague || colleague.department !== department)
+            throw new AppError(400, 'VALIDATION_FAILED', `只能转给本部门的工作人员：${to.user}`, [
+              { field: 'body.user', message: 'not of the department' },
+            ]);
+          return { assignee: colleague.id };
+        }
+        if (to.group) {
+          if (!groupOfDepartment(to.group, department))
+            throw new AppError(400, 'VALIDATION_FAILED', `只能转给本部门的岗位：${to.group}`, [
+              { field: 'body.group', message: 'not of the department' },
+            ]);
+          return { candidate_groups: [to.group], assignee: null };
+        }
+        throw new AppError(400, 'VALIDATION_FAILED', '请指定转办给谁（user 或 group）', [{ field: 'body', message: 'user or group' }]);
+      },
+      async (row, trx) => {
+        await this.deps.audit.append(
+          { actor: principal.id, action: 'task.transferred', entityType: 'task', entityId: String(row.key), data: { ...to } },
+          trx,
+        );
+        if (row.application_id) {
+          await addEvent(trx, this.deps.clock.now(), row.application_id, {
+            kind: 'transfer',
+            message: `转办给${to.user ?? to.group}${to.reason ? `（${to.reason}）` : ''}`,
+            data: { by: principal.id, ...to },
+          });
+        }
+      },
+    );
     return { id, transferred: true };
   }
 }

@@ -35,7 +35,7 @@ export interface ArchiveMaterial {
   bytes: Uint8Array;
 }
 
-export type DocumentKind = 'licence' | 'decision' | 'acceptance-notice';
+export type DocumentKind = 'licence' | 'decision' | 'acceptance-notice' | 'refusal-notice';
 
 /** A signed PDF the case produced (workers/esign). */
 export interface ArchiveDocument {

@@ -6,7 +6,7 @@ export { createKeyStore, issuingDepartments, certificatesFromPem } from './keys'
 export type { Department, DepartmentSigner, KeyStore, KeyStoreConfig, Pkcs12Source } from './keys';
 export { renderLicense, licenseSheet } from './license-document';
 export type { LicenseDocumentOptions, LicenseForDocument, LicenseSheet } from './license-document';
-export { renderDecision, renderAcceptanceNotice } from './letters';
+export { renderDecision, renderAcceptanceNotice, renderRefusalNotice } from './letters';
 export type { AcceptanceNoticeInput, DecisionInput, LetterOptions } from './letters';
 export { signPdf } from './sign';
 export type { SignOptions, SigningIdentity } from './sign';

@@ -3,7 +3,7 @@ import { A4, GREY, Sheet, chineseDate, drawQrCode, drawSeal, newDocument, saveDo
 import type { DocumentFonts } from './fonts';
 import type { PDFDocument } from 'pdf-lib';
 
-/** A letter of the case to the applicant: a decision (决定书) or the acceptance notice (受理通知书). */
+/** A letter of the case to the applicant: a decision (决定书), the acceptance notice (受理通知书) or the refusal to accept (不予受理决定书). */
 interface Letter {
   title: string;
   letterNumber?: string;
@@ -124,6 +124,41 @@ export async function renderAcceptanceNotice(input: AcceptanceNoticeInput, optio
       paragraphs,
       department: input.department.name,
       date: chineseDate(input.acceptedOn),
+      verifyUrl: input.verifyUrl,
+      sealPurpose: '行政许可受理专用章',
+      keywords: [input.caseNumber],
+    },
+    options,
+  );
+}
+
+export interface RefusalNoticeInput extends CaseFacts {
+  decidedOn: string;
+  /** Why the application is not accepted: at least one (行政许可法 第三十二条). */
+  reasons: string[];
+  appeal?: { reviewBody?: string; court?: string };
+}
+
+/** 不予受理决定书 (行政许可法 第三十二条第一款): the application is not accepted, with the reasons and the remedies. */
+export async function renderRefusalNotice(input: RefusalNoticeInput, options: LetterOptions): Promise<Uint8Array> {
+  const reasons = input.reasons.map((r) => r.trim()).filter((r) => r !== '');
+  if (reasons.length === 0) throw documentInvalid('不予受理决定书应当说明理由（行政许可法第三十二条）：reasons 为空');
+  const review = input.appeal?.reviewBody ? `向${input.appeal.reviewBody}申请行政复议` : '依法申请行政复议';
+  const court = input.appeal?.court ? `向${input.appeal.court}提起行政诉讼` : '依法向人民法院提起行政诉讼';
+  const paragraphs = [
+    `你（单位）于${chineseDate(input.submittedOn)}提交的${input.matterName}申请（办件编号：${input.caseNumber}），经审查，不予受理，理由如下：`,
+    ...reasons.map((reason, i) => `${ordinal(i)}、${reason}`),
+    `根据《中华人民共和国行政许可法》第三十二条第一款的规定，本机关决定不予受理。`,
+    `如对本决定不服，可以自收到本决定书之日起六十日内${review}，或者自收到本决定书之日起六个月内${court}。`,
+  ];
+  return renderLetter(
+    {
+      title: '不予受理决定书',
+      letterNumber: input.letterNumber,
+      addressee: input.applicantName,
+      paragraphs,
+      department: input.department.name,
+      date: chineseDate(input.decidedOn),
       verifyUrl: input.verifyUrl,
       sealPurpose: '行政许可受理专用章',
       keywords: [input.caseNumber],

@@ -22,6 +22,8 @@ export const NOTICE_TEMPLATES = {
     `${f.applicantName}为您申请了${f.matterName}（办件编号${f.caseNumber}），请以个人账号登录后确认是否同意${f.confirmBy ? `，确认截止时间${f.confirmBy}` : ''}。`,
   'review-due-soon': (f: NoticeFacts) => `办件${f.caseNumber}（${f.matterName}）已用去80%的承诺办理时限，请尽快办理。`,
   accepted: (f: NoticeFacts) => `您申请的${f.matterName}（办件编号${f.caseNumber}）已受理。`,
+  refused: (f: NoticeFacts) =>
+    `您申请的${f.matterName}（办件编号${f.caseNumber}）不予受理，理由见不予受理决定书；如不服，可在60日内申请行政复议或者在6个月内提起行政诉讼。`,
 } as const;
 
 export type NoticeTemplate = keyof typeof NOTICE_TEMPLATES;
@@ -38,4 +40,5 @@ export const RECIPIENT_OF: Record<NoticeTemplate, 'applicant' | 'second-party' |
   'confirmation-requested': 'second-party',
   'review-due-soon': 'department',
   accepted: 'applicant',
+  refused: 'applicant',
 };

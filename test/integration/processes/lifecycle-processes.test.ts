@@ -172,6 +172,7 @@ describe('lifecycle processes of the matters', () => {
 
     it('sends an automatic matter whose review finds a problem to the clerks, and rejects without a chief where none is required', async () => {
       const { applicationId, key } = await lifecycle.submit('publication-licence-reissue', 'apply', { reviewPassed: false });
+      await lifecycle.accept(applicationId, 'clerk.culture');
       const task = await lifecycle.openTask(applicationId, 'Task_ClerkReview');
       expect(task.candidate_groups).to.deep.equal(['culture']);
       expect(await lifecycle.status(applicationId)).to.equal('manual_review');
@@ -183,7 +184,7 @@ describe('lifecycle processes of the matters', () => {
       const types = await lifecycle.jobTypes(applicationId);
       expect(types).to.include.members(['esign', 'archive']);
       expect(types).not.to.include('license-publish');
-      expect(await lifecycle.notifications(applicationId)).to.deep.equal(['rejected']);
+      expect(await lifecycle.notifications(applicationId)).to.deep.equal(['accepted', 'rejected']);
       const chiefTasks = await lifecycle.platform.db
         .knex('tasks')
         .where({ application_id: applicationId, element_id: 'Task_ChiefApproval' });

@@ -154,6 +154,16 @@ export class Lifecycle {
     return task;
   }
 
+  /** The clerk accepts the case (受理), the first task on the clerk path; `acceptedAt` as the worklist sets it. */
+  accept(applicationId: string, actor: string) {
+    return this.completeTask(
+      applicationId,
+      'Task_ClerkAcceptance',
+      { decision: 'accept', comment: '材料齐全，符合法定形式，予以受理', acceptedAt: this.platform.clock.now().toISOString() },
+      actor,
+    );
+  }
+
   untilStatus(applicationId: string, status: string) {
     return eventually(
       () => this.status(applicationId),

@@ -22,13 +22,23 @@ describe('common-review-decide-issue: the clerk, the chief, corrections', () => 
     expect(done.variables.outcome).to.equal(outcome);
   };
 
-  it('puts a new hygiene permit before the health clerks with the promised due date, reminds them at 80%, and approves on their decision', async () => {
+  it('puts a new hygiene permit before the health clerks for acceptance within 5 working days, then review with the promised due date, reminds them at 80%, and approves on their decision', async () => {
     const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
+    const acceptance = await lifecycle.openTask(applicationId, 'Task_ClerkAcceptance');
+    expect(acceptance).to.include({ name: '受理审查', form_key: 'common-clerk-acceptance' });
+    expect(acceptance.candidate_groups).to.deep.equal(['health']);
+    const acceptanceLimit = (await lifecycle.child(key)).variables.dueDate as string;
+    expect(new Date(acceptance.due_date).toISOString()).to.equal(acceptanceLimit);
+    expect(await lifecycle.status(applicationId)).to.equal('manual_review');
+    await lifecycle.accept(applicationId, 'clerk.health');
     const task = await lifecycle.openTask(applicationId, 'Task_ClerkReview');
     expect(task).to.include({ name: '窗口审查', form_key: 'common-clerk-review', bpmn_process_id: 'common-review-decide-issue' });
     expect(task.candidate_groups).to.deep.equal(['health']);
     const child = await lifecycle.child(key);
     expect(child.variables.dueDate, 'the deadline worker ran').to.be.a('string');
+    expect(new Date(String(child.variables.dueDate)).getTime(), 'the promised limit (20 days) ends after the 5 days to accept').to.be.greaterThan(
+      new Date(acceptanceLimit).getTime(),
+    );
     expect(new Date(task.due_date).toISOString()).to.equal(child.variables.dueDate);
     expect(await lifecycle.status(applicationId)).to.equal('manual_review');
 
@@ -43,12 +53,15 @@ describe('common-review-decide-issue: the clerk, the chief, corrections', () => 
     await lifecycle.completeTask(applicationId, 'Task_ClerkReview', { decision: 'approve', comment: '材料齐全，符合条件' }, 'clerk.health');
     await decided(key, 'approved');
     expect(await lifecycle.timeline(applicationId)).to.deep.equal(['reviewing', 'manual_review', 'approved']);
-    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['review-due-soon', 'approved']);
+    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['accepted', 'review-due-soon', 'approved']);
     expect(await lifecycle.jobTypes(applicationId)).to.include.members(['deadline', 'esign', 'license-publish', 'archive']);
+    const esign = (await lifecycle.jobs(applicationId)).filter((j) => j.type === 'esign');
+    expect(esign.map((j) => j.headers.document ?? 'decision')).to.deep.equal(['acceptance-notice', 'decision']);
   });
 
   it('asks the chief before a rejection; the chief sends it back once, and agrees to the second rejection', async () => {
     const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
+    await lifecycle.accept(applicationId, 'clerk.health');
     const first = await lifecycle.completeTask(
       applicationId,
       'Task_ClerkReview',
@@ -72,7 +85,7 @@ describe('common-review-decide-issue: the clerk, the chief, corrections', () => 
     const jobs = await lifecycle.jobs(applicationId);
     expect(jobs.map((j) => j.elementId)).to.include('Task_EsignRejection');
     expect(jobs.map((j) => j.type)).not.to.include('license-publish');
-    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['rejected']);
+    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['accepted', 'rejected']);
     const child = await lifecycle.child(key);
     expect(child.variables).to.include({ chiefDecision: 'approve', decision: 'reject' });
   });
@@ -80,6 +93,7 @@ describe('common-review-decide-issue: the clerk, the chief, corrections', () => 
   it('returns for corrections, pauses on the message, and reviews the corrected application again', async () => {
     const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
     const corrections = [{ item: 'HP-05', requirement: '请上传一年内的检测报告' }];
+    await lifecycle.accept(applicationId, 'clerk.health');
     await lifecycle.completeTask(
       applicationId,
       'Task_ClerkReview',
@@ -88,7 +102,7 @@ describe('common-review-decide-issue: the clerk, the chief, corrections', () => 
     );
     await lifecycle.subscribed(applicationId, 'corrections-submitted');
     expect(await lifecycle.status(applicationId)).to.equal('returned');
-    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['returned']);
+    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['accepted', 'returned']);
 
     const published = await server.running.platform.engine.publishMessage({ name: 'corrections-submitted', correlationKey: applicationId });
     expect(published.correlatedInstanceKeys).to.have.length(1);
@@ -110,11 +124,13 @@ describe('common-review-decide-issue: the clerk, the chief, corrections', () => 
     ).to.have.length(2);
     expect(types.filter((t) => t === 'review')).to.have.length(2);
     expect((await lifecycle.child(key)).variables.corrections).to.deep.equal(corrections);
+    const elements = (await lifecycle.jobs(applicationId)).map((j) => j.elementId);
+    expect(elements.filter((e) => e === 'Task_DeadlineAcceptance'), 'an accepted case is not accepted twice').to.have.length(1);
   });
 
   it('closes an application whose corrections do not come within 15 days', async () => {
     const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
-    await lifecycle.completeTask(applicationId, 'Task_ClerkReview', { decision: 'return', comment: '材料不齐' }, 'clerk.health');
+    await lifecycle.completeTask(applicationId, 'Task_ClerkAcceptance', { decision: 'return', comment: '材料不齐' }, 'clerk.health');
     await lifecycle.subscribed(applicationId, 'corrections-submitted');
     await lifecycle.advance(14 * DAY);
     expect(await lifecycle.status(applicationId), 'day 14: still waiting').to.equal('returned');
@@ -129,5 +145,23 @@ describe('common-review-decide-issue: the clerk, the chief, corrections', () => 
     expect(types).not.to.include('esign');
     const late = await server.running.platform.engine.publishMessage({ name: 'corrections-submitted', correlationKey: applicationId });
     expect(late.correlatedInstanceKeys, 'nothing waits any more').to.deep.equal([]);
+  });
+
+  it('refuses to accept (不予受理): closed with the refusal letter signed, the applicant told, the case archived; nothing reviewed', async () => {
+    const { applicationId, key } = await lifecycle.submit(HYGIENE, 'apply');
+    await lifecycle.completeTask(
+      applicationId,
+      'Task_ClerkAcceptance',
+      { decision: 'refuse', comment: '申请事项不属于本机关职权范围' },
+      'clerk.health',
+    );
+    await decided(key, 'refused');
+    expect(await lifecycle.timeline(applicationId)).to.deep.equal(['reviewing', 'manual_review', 'closed']);
+    expect((await lifecycle.messages(applicationId)).at(-1)).to.contain('不予受理');
+    expect(await lifecycle.notifications(applicationId)).to.deep.equal(['refused']);
+    const jobs = await lifecycle.jobs(applicationId);
+    expect(jobs.filter((j) => j.type === 'esign').map((j) => j.headers.document)).to.deep.equal(['refusal-notice']);
+    expect(jobs.map((j) => j.type)).to.include('archive');
+    expect(jobs.map((j) => j.elementId)).not.to.include('Task_Deadline');
   });
 });

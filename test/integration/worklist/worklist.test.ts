@@ -68,7 +68,8 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
     );
     const task = tasks.find((t) => t.application.id === caseId);
     taskId = task.id;
-    expect(task).to.include({ state: 'open', assignee: null, formId: 'common-clerk-review', overdue: false });
+    // A case on the clerk path starts with acceptance (受理).
+    expect(task).to.include({ state: 'open', assignee: null, formId: 'common-clerk-acceptance', overdue: false });
     expect(task.candidateGroups).to.deep.equal(['health']);
     expect(task.dueDate).to.be.a('string');
     expect(task.application).to.include({ caseNumber: (await view(caseId)).caseNumber, status: 'manual_review', blockingFindings: 1 });
@@ -185,6 +186,50 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
     await server.request('POST', `/api/v1/applications/${id}/withdraw`, { token: enterprise1 });
   });
 
+  it('acceptance: a refusal needs its reason; accepting signs the acceptance notice and opens the review, due by the promised limit from acceptance', async () => {
+    const created = await server.request('POST', '/api/v1/applications', {
+      token: enterprise1,
+      json: { matter: HYGIENE, action: 'change', answers: { changeItems: ['legal-representative'], agent: 'self' } },
+    });
+    const id = created.body.id;
+    await server.request('PATCH', `/api/v1/applications/${id}`, { token: enterprise1, json: { form: typed } });
+    await upload(enterprise1, id, 'HP-13', await idCardPhoto({ ...(await representative()), name: '赵六' }));
+    await server.request('POST', `/api/v1/applications/${id}/submit`, { token: enterprise1, headers: { 'idempotency-key': `k-${id}` } });
+    const taskFor = async (formId: string) =>
+      (
+        await eventually(
+          async () => (await server.request('GET', '/api/v1/tasks', { token: clerk })).body as any[],
+          (list) => list.some((t) => t.application?.id === id && t.formId === formId && t.state !== 'done'),
+          30_000,
+        )
+      ).find((t) => t.application.id === id && t.formId === formId);
+    const acceptance = await taskFor('common-clerk-acceptance');
+    expect((await server.request('POST', `/api/v1/tasks/${acceptance.id}/claim`, { token: clerk })).status).to.equal(200);
+    const wrong = await server.request('POST', `/api/v1/tasks/${acceptance.id}/complete`, { token: clerk, json: { decision: 'approve' } });
+    expect(wrong.status, 'acceptance offers accept, refuse, return').to.equal(400);
+    const bareRefusal = await server.request('POST', `/api/v1/tasks/${acceptance.id}/complete`, { token: clerk, json: { decision: 'refuse' } });
+    expect(bareRefusal.status).to.equal(400);
+    expect(bareRefusal.body.error.message).to.contain('不予受理须写明理由');
+    const accepted = await server.request('POST', `/api/v1/tasks/${acceptance.id}/complete`, {
+      token: clerk,
+      json: { decision: 'accept', comment: '材料齐全，予以受理' },
+    });
+    expect(accepted.status, accepted.text).to.equal(200);
+    const review = await taskFor('common-clerk-review');
+    // A change is promised in 1 working day, counted from acceptance: a due date of its own, not the 5 days to accept.
+    expect(review.dueDate).not.to.equal(acceptance.dueDate);
+    expect(new Date(review.dueDate).getTime()).to.be.greaterThan(server.clock.now().getTime());
+    const notice = await eventually(
+      () => knex()('documents').where({ application_id: id, kind: 'acceptance-notice' }).first('id', 'signer'),
+      (row) => Boolean(row),
+    );
+    expect(notice.signer).to.be.a('string');
+    const messages = (await view(id)).timeline.map((e: any) => e.message);
+    expect(messages).to.include('受理审查：予以受理（材料齐全，予以受理）');
+    expect(messages.some((m: string) => m.includes('受理通知书'))).to.equal(true);
+    await server.request('POST', `/api/v1/applications/${id}/withdraw`, { token: enterprise1 });
+  });
+
   it('at the counter a clerk makes and submits a draft for an enterprise found by its code, recorded as such', async () => {
     const made = await server.request('POST', '/api/v1/counter/applications', {
       token: clerk,
@@ -229,7 +274,7 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
     expect(hygiene.applications).to.be.at.least(3);
     expect(hygiene.returns).to.be.at.least(1);
     expect(hygiene.decided).to.be.at.least(1);
-    expect(hygiene.autoApproved).to.be.at.least(1);
+    expect(hygiene.autoApproved, 'the corrected case was approved by no one: automatic').to.be.at.least(2);
     expect(hygiene.prefillRatio).to.be.greaterThan(0.5);
     expect(hygiene.busiestHours).to.have.length(24);
     expect(hygiene.busiestHours.reduce((a: number, b: number) => a + b, 0)).to.equal(hygiene.applications);
