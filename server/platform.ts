@@ -67,6 +67,8 @@ export interface Platform {
 export interface PlatformOptions {
   clock?: Clock;
   log?: Logger;
+  /** Files somewhere other than `<DATA_DIR>/files` (tests inject a full disk). */
+  storage?: Storage;
 }
 
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
@@ -79,7 +81,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const applied = await migrate(db.knex);
     if (applied.length) log.info('migrations applied', { migrations: applied });
     const metrics = new Metrics();
-    const storage = new FileStorage(path.join(config.dataDir, 'files'), config.uploadLimitBytes);
+    const storage = options.storage ?? new FileStorage(path.join(config.dataDir, 'files'), config.uploadLimitBytes);
     const platformKey = PlatformKey.load(path.join(config.dataDir, 'keys'));
     const audit = new AuditLog({ knex: db.knex, clock, platformKey, anchorEvery: config.auditAnchorEvery, log });
     const auth = await createAuth({ knex: db.knex, config, clock, audit, log });

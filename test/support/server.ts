@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../server/config';
 import { MovableClock } from '../../server/clock';
 import { createLogger } from '../../server/log';
 import { start, type Running } from '../../server/start';
+import type { PlatformOptions } from '../../server/platform';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export interface Reply<T = any> {
@@ -46,8 +47,11 @@ export async function request<T = any>(baseUrl: string, method: string, path: st
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
-/** The real server on the real database (its own), listening on a free loopback port. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+/** The real server on the real database (its own), listening on a free loopback port; `platform` swaps a part (the storage). */
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  platform: Pick<PlatformOptions, 'storage'> = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const clock = new MovableClock();
   const env = { ...process.env };
@@ -64,12 +68,12 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   });
   let running: Running;
   try {
-    running = await start(config, { clock, log: createLogger(process.env.TEST_LOG_LEVEL || 'silent') });
+    running = await start(config, { ...platform, clock, log: createLogger(process.env.TEST_LOG_LEVEL || 'silent') });
   } catch (error) {
     await database.drop();
     throw error;
   }
-  const tokens = new Map<string, string>();
+  const tokens = new Map<string, { token: string; at: number }>();
   const server: TestServer = {
     url: running.url,
     running,
@@ -77,11 +81,12 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     database,
     request: (method, path, options) => request(running.url, method, path, options),
     async login(username) {
+      // A token is reused while the (movable) clock stays within an hour of its sign-in.
       const cached = tokens.get(username);
-      if (cached) return cached;
+      if (cached && Math.abs(clock.now().getTime() - cached.at) < 3_600_000) return cached.token;
       const reply = await server.request('POST', '/api/v1/auth/login', { json: { username, password: 'demo' } });
       if (reply.status !== 200) throw new Error(`login ${username}: ${reply.status} ${reply.text}`);
-      tokens.set(username, reply.body.token);
+      tokens.set(username, { token: reply.body.token, at: clock.now().getTime() });
       return reply.body.token;
     },
     async close() {
