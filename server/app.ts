@@ -18,6 +18,7 @@ import { metricsRoutes } from './routes/metrics';
 import { processInstanceRoutes } from './routes/process-instances';
 import { staticApps } from './routes/static-apps';
 import { taskRoutes } from './routes/tasks';
+import { CaseTimeLimits } from './worklist/time-limits';
 import { Worklist } from './worklist/tasks';
 
 export const OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'openapi.yaml');
@@ -60,7 +61,9 @@ export function createApp(platform: Platform): express.Express {
   const applications = { ...platform, knex: platform.db.knex };
   app.use('/api/v1', applicationRoutes(applications));
   app.use('/api/v1', confirmationRoutes(applications));
-  app.use('/api/v1', taskRoutes({ worklist: new Worklist(applications), knex: platform.db.knex, matters: platform.matters }));
+  const worklist = new Worklist(applications);
+  const timeLimits = new CaseTimeLimits({ ...applications, worklist });
+  app.use('/api/v1', taskRoutes({ worklist, timeLimits, knex: platform.db.knex, matters: platform.matters }));
   app.use('/api/v1', licenseRoutes({ ...platform, knex: platform.db.knex, publicUrl: config.publicUrl }));
 
   app.use(unknownRoute);

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal';
 import { unauthorized } from '../errors';
 import { searchCases } from '../worklist/cases';
 import type { Worklist, TaskFilter } from '../worklist/tasks';
+import type { CaseTimeLimits } from '../worklist/time-limits';
 import type { MatterCatalog } from '../matters/catalog';
 import type { Knex } from 'knex';
 
@@ -12,8 +13,8 @@ const principalOf = (req: Request): Principal => {
 };
 
 /** The clerk's worklist (shared/API.md "Worklist") and the department's case search. */
-export function taskRoutes(deps: { worklist: Worklist; knex: Knex; matters: MatterCatalog }): Router {
-  const { worklist } = deps;
+export function taskRoutes(deps: { worklist: Worklist; timeLimits: CaseTimeLimits; knex: Knex; matters: MatterCatalog }): Router {
+  const { worklist, timeLimits } = deps;
   const router = Router();
   router.get('/tasks', async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
@@ -39,6 +40,15 @@ export function taskRoutes(deps: { worklist: Worklist; knex: Knex; matters: Matt
   });
   router.post('/tasks/:id/transfer', async (req, res) => {
     res.json(await worklist.transfer(principalOf(req), req.params.id as string, req.body ?? {}));
+  });
+  router.post('/tasks/:id/suspension', async (req, res) => {
+    res.status(202).json(await timeLimits.suspend(principalOf(req), req.params.id as string, req.body ?? {}));
+  });
+  router.post('/tasks/:id/extension', async (req, res) => {
+    res.status(202).json(await timeLimits.requestExtension(principalOf(req), req.params.id as string, req.body ?? {}));
+  });
+  router.post('/cases/:id/resumption', async (req, res) => {
+    res.status(202).json(await timeLimits.resume(principalOf(req), req.params.id as string, req.body ?? {}));
   });
   router.get('/cases', async (req, res) => {
     res.json(await searchCases(deps.knex, deps.matters, principalOf(req), String(req.query.q ?? '')));

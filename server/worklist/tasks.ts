@@ -384,6 +384,8 @@ export class Worklist {
       corrections,
       // The time limit counts from acceptance (the deadline worker reads it).
       ...(input.decision === 'accept' ? { acceptedAt: this.deps.clock.now().toISOString() } : {}),
+      // The extension the chief approves names them (the process appends it to `extensions`).
+      ...(kind === 'extension' ? { approvedBy: principal.id } : {}),
     };
     await this.deps.engine.completeUserTask(String(row.key), variables, principal.id);
     if (application) {
@@ -393,7 +395,7 @@ export class Worklist {
         await addEvent(trx, now, application.id, {
           kind: 'decision',
           message: `${words[input.decision!]}${input.comment ? `（${input.comment}）` : ''}`,
-          data: { decision: input.decision, corrections, by: principal.id, taskId: String(row.key) },
+          data: { kind, decision: input.decision, corrections, by: principal.id, taskId: String(row.key) },
         });
       });
     }
