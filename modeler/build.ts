@@ -8,12 +8,18 @@ const ROOT = path.resolve(HERE, '..');
 const DIST_DIR = path.join(HERE, 'dist');
 const STAMP = path.join(DIST_DIR, '.inputs.sha256');
 
+/** The pages of the build (vite.config.ts), each served by server/routes/static-apps.ts. */
+const PAGES = ['index.html', 'worklist.html', 'dashboard.html'];
+
 /** Everything the build reads besides node_modules, whose versions the lock file stands for. */
 const INPUTS = [
   'modeler/index.html',
+  'modeler/worklist.html',
+  'modeler/dashboard.html',
   'modeler/vite.config.ts',
   'modeler/lint-config.ts',
   'modeler/one-preact.ts',
+  'modeler/precompress.ts',
   'modeler/src',
   'server/deployments/rules',
   'server/deployments/bpmn-linter.ts',
@@ -42,7 +48,11 @@ export function inputsDigest(): string {
 }
 
 export function isCurrent(digest = inputsDigest()): boolean {
-  return fs.existsSync(path.join(DIST_DIR, 'index.html')) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === digest;
+  return (
+    PAGES.every((page) => fs.existsSync(path.join(DIST_DIR, page))) &&
+    fs.existsSync(STAMP) &&
+    fs.readFileSync(STAMP, 'utf8').trim() === digest
+  );
 }
 
 /** Builds modeler/dist with Vite unless it was already built from these very inputs. Returns whether it built. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Response } from 'express';
+import { precompressed } from './precompressed';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -12,7 +13,11 @@ export interface StaticApp {
   title: string;
 }
 
-export const STATIC_APPS: readonly StaticApp[] = [{ mount: '/modeler', page: 'index.html', title: '流程设计器 (modeler)' }];
+export const STATIC_APPS: readonly StaticApp[] = [
+  { mount: '/modeler', page: 'index.html', title: '流程设计器 (modeler)' },
+  { mount: '/worklist', page: 'worklist.html', title: '窗口工作台 (worklist)' },
+  { mount: '/dashboard', page: 'dashboard.html', title: '运行看板 (dashboard)' },
+];
 
 export interface StaticAppsOptions {
   /** The Vite build output; `modeler/dist` of the repository by default. */
@@ -47,6 +52,7 @@ export function staticApps(options: StaticAppsOptions = {}): Router {
       }
       next();
     });
+    router.use(app.mount, precompressed(distDir, app.page));
     router.use(app.mount, express.static(distDir, { index: app.page, setHeaders: cacheByName }));
   }
   return router;

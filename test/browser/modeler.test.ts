@@ -58,6 +58,20 @@ describe('browser: the process modeler', function () {
     expect(await page.getAttribute('.djs-palette .entry[data-action="create.start-event"]', 'aria-label')).to.equal('创建开始事件');
   });
 
+  it('comes compressed: the browser gets the built script as brotli or gzip, and either is the script itself', async () => {
+    const { page } = modeler;
+    const [script] = await Promise.all([page.waitForResponse((r) => /\/modeler\/assets\/modeler-[^/]+\.js$/.test(r.url())), page.reload()]);
+    expect(await script.headerValue('content-encoding')).to.be.oneOf(['br', 'gzip']);
+    const plain = await (await fetch(script.url(), { headers: { 'accept-encoding': 'identity' } })).text();
+    expect(plain).to.contain('流程设计器');
+    for (const coding of ['br', 'gzip']) {
+      const asset = await fetch(script.url(), { headers: { 'accept-encoding': coding } });
+      expect(asset.headers.get('content-encoding')).to.equal(coding);
+      expect(Number(asset.headers.get('content-length'))).to.be.below(Buffer.byteLength(plain) / 3);
+      expect(await asset.text()).to.equal(plain);
+    }
+  });
+
   it('opens the change process, adds an OCR task from its template, deploys, and sees the version go up', async () => {
     const { page } = modeler;
     const before = (await latestVersion(server, 'processes', CHANGE))!;

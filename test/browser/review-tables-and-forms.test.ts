@@ -88,6 +88,55 @@ describe('browser: review tables and forms', function () {
     expect(await latestVersion(server, 'forms', form)).to.equal(1);
   });
 
+  it('speaks Chinese in the form editor, and should NOT translate what the designer wrote', async () => {
+    const { page } = modeler;
+    const texts = (selector: string) => page.$$eval(selector, (es) => es.map((e) => e.textContent?.trim()));
+    await page.click('.tabs button[data-tab="form"]');
+    await page.waitForSelector('.view-form .fjs-palette-field');
+
+    // The palette: its groups, the field types, the search.
+    expect(await page.textContent('.view-form .fjs-palette-header')).to.equal('组件');
+    expect(await page.getAttribute('.view-form .fjs-palette-search', 'placeholder')).to.equal('搜索组件');
+    expect(await texts('.view-form .fjs-palette-group-title')).to.deep.equal(['输入', '选择', '展示', '容器', '操作']);
+    expect(await texts('.view-form .fjs-palette-field-text')).to.include.members([
+      '文本框',
+      '多行文本',
+      '数字',
+      '日期时间',
+      '下拉选择',
+      '单选按钮组',
+      '分组',
+      '按钮',
+    ]);
+    expect(await page.getAttribute('.view-form .fjs-palette-field[data-field-type="textfield"]', 'title')).to.equal('创建文本框');
+    await page.fill('.view-form .fjs-palette-search', '文本');
+    await page.waitForFunction(() => document.querySelectorAll('.view-form .fjs-palette-field').length === 3);
+    expect(await texts('.view-form .fjs-palette-field-text')).to.have.members(['文本框', '多行文本', '文本']);
+    await page.fill('.view-form .fjs-palette-search', '');
+
+    // A new text field is labelled in Chinese; the properties panel names its type, groups and entries in Chinese.
+    await page.focus('.view-form .fjs-palette-field[data-field-type="textfield"]');
+    await page.keyboard.press('Enter');
+    const field = page.locator('.view-form .fjs-editor-container .fjs-element:has(> .fjs-form-field-textfield)').last();
+    await field.click();
+    expect(await field.textContent()).to.contain('文本框');
+    await page.waitForSelector('.view-form .bio-properties-panel-header-type:has-text("文本框")');
+    expect(await texts('.view-form .bio-properties-panel-group-header-title')).to.include.members(['常规', '条件', '布局', '外观', '校验']);
+    expect(await page.getAttribute('.view-form .fjs-context-pad-item', 'title')).to.equal('删除文本框');
+    await page.click('.view-form .bio-properties-panel-group-header:has-text("常规")');
+    expect(await texts('.view-form .bio-properties-panel-label')).to.include.members(['字段标签', '字段说明', '键', '默认值']);
+    expect(await page.textContent('.view-form .bio-properties-panel-description')).to.contain('绑定到表单变量');
+
+    // A label that is also one of form-js's own texts stays as the designer wrote it.
+    await page.click('.view-form #bio-properties-panel-label');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('Email');
+    await page.waitForSelector('.view-form .bio-properties-panel-header-label:has-text("Email")');
+    await page.waitForSelector('.view-form .fjs-editor-container .fjs-form-field-label:has-text("Email")');
+    expect(await page.textContent('.view-form .bio-properties-panel-header-label')).to.equal('Email');
+    await screenshot(page, '10-form-editor-in-chinese');
+  });
+
   it('opens a deployed review table and form from the list, and deploys a change as version 2', async () => {
     const { page } = modeler;
     const decision = 'food-business-license-review';
@@ -144,8 +193,8 @@ describe('browser: review tables and forms', function () {
     expect(await page.inputValue('#form-version-select')).to.equal('1');
     expect(await page.textContent('.view-form .fjs-editor-container')).to.contain('意见说明');
     await page.click('.view-form .fjs-editor-container [data-id="Field_Comment"]');
-    // The label's editor (CodeMirror) is in the properties panel's "General" group, which starts collapsed.
-    await page.click('.view-form .bio-properties-panel-group-header:has-text("General")');
+    // The label's editor (CodeMirror) is in the properties panel's "General" (常规) group, which starts collapsed.
+    await page.click('.view-form .bio-properties-panel-group-header:has-text("常规")');
     await page.click('.view-form #bio-properties-panel-label');
     await page.keyboard.press('End');
     await page.keyboard.type('（必填）');

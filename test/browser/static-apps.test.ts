@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
@@ -58,6 +59,46 @@ describe('static apps: the built modeler and the element templates', () => {
       expect(await page.text()).to.contain('流程设计器');
       const asset = await fetch(`${server.url}/modeler/assets/modeler-abc123.js`);
       expect(asset.headers.get('cache-control')).to.contain('immutable');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers with the brotli or gzip file the build wrote, as Accept-Encoding allows, and should NOT when it does not', async () => {
+    const dist = path.join(tmp, 'dist');
+    const script = `export const rules = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `审查要点 ${i}`))};\n`;
+    fs.mkdirSync(path.join(dist, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>流程设计器</title>');
+    fs.writeFileSync(path.join(dist, 'assets', 'modeler-abc123.js'), script);
+    fs.writeFileSync(path.join(dist, 'assets', 'modeler-abc123.js.br'), zlib.brotliCompressSync(script));
+    fs.writeFileSync(path.join(dist, 'assets', 'modeler-abc123.js.gz'), zlib.gzipSync(script));
+    const server = await serve({ distDir: dist });
+    const get = (acceptEncoding: string) =>
+      fetch(`${server.url}/modeler/assets/modeler-abc123.js?v=1`, { headers: { 'accept-encoding': acceptEncoding } });
+    try {
+      for (const [acceptEncoding, coding] of [
+        ['gzip, deflate, br, zstd', 'br'],
+        ['br', 'br'],
+        ['gzip', 'gzip'],
+        ['br;q=0, gzip;q=0.5', 'gzip'],
+        ['*', 'br'],
+        ['identity', null],
+        ['deflate, br;q=0', null],
+      ] as const) {
+        const asset = await get(acceptEncoding);
+        expect(asset.status, acceptEncoding).to.equal(200);
+        expect(asset.headers.get('content-encoding'), acceptEncoding).to.equal(coding);
+        expect(asset.headers.get('content-type'), acceptEncoding).to.match(/javascript; charset=utf-8/);
+        expect(asset.headers.get('vary'), acceptEncoding).to.match(/accept-encoding/i);
+        expect(asset.headers.get('cache-control'), acceptEncoding).to.contain('immutable');
+        expect(await asset.text(), acceptEncoding).to.equal(script);
+      }
+      // A file the build did not compress (the page, under 1 KiB) is served as it is.
+      const page = await fetch(`${server.url}/modeler/`, { headers: { 'accept-encoding': 'br, gzip' } });
+      expect(page.headers.get('content-encoding')).to.equal(null);
+      expect(await page.text()).to.contain('流程设计器');
+      const outside = await fetch(`${server.url}/modeler/..%2f..%2fpackage.json`, { headers: { 'accept-encoding': 'br' } });
+      expect(outside.headers.get('content-encoding')).to.equal(null);
     } finally {
       await server.close();
     }

@@ -93,10 +93,15 @@ export class Api {
     return this.call('POST', `process-instances/${encodeURIComponent(key)}/cancellation`, { text: true });
   }
 
-  private async call<T>(
+  /** A file of the API (a material's upload) as a blob, fetched with the bearer token so it can be shown by a blob URL. */
+  blob(path: string): Promise<Blob> {
+    return this.call('GET', path, { blob: true });
+  }
+
+  protected async call<T>(
     method: string,
     path: string,
-    options: { json?: unknown; body?: BodyInit; text?: boolean; anonymous?: boolean } = {},
+    options: { json?: unknown; body?: BodyInit; text?: boolean; blob?: boolean; anonymous?: boolean } = {},
   ): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.token && !options.anonymous) headers.authorization = `Bearer ${this.token}`;
@@ -114,6 +119,7 @@ export class Api {
     if (response.status === 401 && !options.anonymous) this.onUnauthorized();
     if (!response.ok) throw await errorOf(response);
     if (options.text) return (await response.text()) as T;
+    if (options.blob) return (await response.blob()) as T;
     return (await response.json()) as T;
   }
 }

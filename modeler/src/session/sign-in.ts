@@ -10,8 +10,12 @@ const MESSAGES: Record<string, string> = {
   PASSWORD_LOGIN_DISABLED: '本系统未开放密码登录，请通过统一身份认证登录',
 };
 
-/** The sign-in form over the page; resolves once a designer has signed in. */
-export function signIn(session: Session, host: HTMLElement): Promise<User> {
+/** The sign-in form over the page; resolves once someone the page accepts has signed in. */
+export function signIn(
+  session: Session,
+  host: HTMLElement,
+  texts: { title: string; hint: string } = { title: '流程设计器', hint: '请使用流程设计员账号登录' },
+): Promise<User> {
   return new Promise((resolve) => {
     const username = h('input', { name: 'username', autocomplete: 'username', required: true, autofocus: true });
     const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -20,8 +24,8 @@ export function signIn(session: Session, host: HTMLElement): Promise<User> {
     const form = h(
       'form',
       { class: 'sign-in', 'aria-label': '登录' },
-      h('h1', {}, '流程设计器'),
-      h('p', { class: 'sign-in-hint' }, '请使用流程设计员账号登录'),
+      h('h1', {}, texts.title),
+      h('p', { class: 'sign-in-hint' }, texts.hint),
       h('label', {}, '用户名', username),
       h('label', {}, '密码', password),
       failure,
