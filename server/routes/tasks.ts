@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { Principal } from '../auth/principal';
 import { unauthorized } from '../errors';
 import { searchCases } from '../worklist/cases';
+import { colleaguesOf } from '../worklist/colleagues';
 import type { Worklist, TaskFilter } from '../worklist/tasks';
 import type { CaseTimeLimits } from '../worklist/time-limits';
 import type { MatterCatalog } from '../matters/catalog';
@@ -49,6 +50,9 @@ export function taskRoutes(deps: { worklist: Worklist; timeLimits: CaseTimeLimit
   });
   router.post('/cases/:id/resumption', async (req, res) => {
     res.status(202).json(await timeLimits.resume(principalOf(req), req.params.id as string, req.body ?? {}));
+  });
+  router.get('/colleagues', async (req, res) => {
+    res.json(await colleaguesOf(deps.knex, principalOf(req)));
   });
   router.get('/cases', async (req, res) => {
     res.json(await searchCases(deps.knex, deps.matters, principalOf(req), String(req.query.q ?? '')));

@@ -28,6 +28,8 @@ export interface TaskRow {
   candidate_groups: string[];
   assignee: string | null;
   due_date: Date | null;
+  /** When 80% of the time is used (`zeebe:taskSchedule followUpDate="=warnAt"`). */
+  follow_up_date?: Date | null;
   form_key: string | null;
   application_id: string | null;
   sandbox: boolean;
@@ -74,7 +76,6 @@ export interface TaskFilter {
   overdue?: boolean;
   limit?: number;
 }
-
 
 /** What a task's summary shows of its application and applicant. */
 const APPLICATION_FIELDS = [
@@ -166,7 +167,7 @@ export class Worklist {
 
   private summary(row: TaskRow & Record<string, any>) {
     const matter = row.matter_slug ? this.deps.matters.get(row.matter_slug) : undefined;
-    const warnAt = typeof row.variables?.warnAt === 'string' ? (row.variables.warnAt as string) : null;
+    const warnAt = iso(row.follow_up_date) ?? (typeof row.variables?.warnAt === 'string' ? (row.variables.warnAt as string) : null);
     const now = this.deps.clock.now();
     return {
       id: String(row.key),

@@ -2,12 +2,15 @@ import type { User } from '../api/types';
 import { h, replaceChildren } from '../ui/dom';
 import { CorrectionsBuilder } from './corrections-builder';
 import type { Completion, DecisionOption, TaskDetail } from './types';
+import type { Colleague } from './worklist-api';
 
 export interface DecisionHandlers {
   claim(): Promise<void>;
   unclaim(): Promise<void>;
   complete(input: Completion, label: string): Promise<void>;
   transfer(to: { user?: string; group?: string; reason?: string }): Promise<void>;
+  /** The department's colleagues to offer as transfer targets (besides typing a username). */
+  colleagues(): Promise<Colleague[]>;
 }
 
 /**
@@ -159,13 +162,26 @@ export class DecisionPanel {
       h('option', { value: 'user' }, '指定同事…'),
     );
     const colleague = h('input', { id: 'transfer-user', placeholder: '同事的用户名，如 chief.health', hidden: true, maxlength: 100 });
+    const typed = target.querySelector('option[value="user"]')!;
+    void this.handlers
+      .colleagues()
+      .then((staff) => {
+        for (const c of staff.filter((c) => !c.me))
+          target.insertBefore(h('option', { value: `user:${c.id}` }, `同事：${c.name}（${c.id}）`), typed);
+      })
+      .catch(() => undefined);
     target.addEventListener('change', () => {
       colleague.hidden = target.value !== 'user';
     });
     const reason = h('input', { id: 'transfer-reason', placeholder: '转办原因（选填）', maxlength: 500 });
     const problem = h('p', { class: 'form-problem', role: 'alert' });
     const send = button('转办', 'transfer', async () => {
-      const to = target.value === 'user' ? { user: colleague.value.trim() } : { group: target.value.slice('group:'.length) };
+      const to =
+        target.value === 'user'
+          ? { user: colleague.value.trim() }
+          : target.value.startsWith('user:')
+            ? { user: target.value.slice('user:'.length) }
+            : { group: target.value.slice('group:'.length) };
       if ('user' in to && !to.user) {
         problem.textContent = '请填写要转给的同事的用户名';
         return;

@@ -199,6 +199,7 @@ export class TaskPanel {
         ),
       transfer: (to: { user?: string; group?: string; reason?: string }) =>
         act('转办', () => this.api.transfer(task.id, to), `已转办给 ${to.user ?? to.group}`, false),
+      colleagues: async () => (await this.api.colleagues()).staff,
     };
   }
 

@@ -33,6 +33,11 @@ export class WorklistApi extends Api {
     return this.call('POST', path('tasks', id, 'transfer'), { json: to });
   }
 
+  /** The department's staff and groups, to transfer a task to. */
+  colleagues(): Promise<{ department: string; groups: string[]; staff: Colleague[] }> {
+    return this.call('GET', 'colleagues');
+  }
+
   cases(q: string): Promise<CaseHit[]> {
     return this.call('GET', `cases?q=${encodeURIComponent(q)}`);
   }
@@ -54,4 +59,10 @@ export class WorklistApi extends Api {
   matter(slug: string): Promise<{ slug: string; name: string; reviewPoints: ReviewPoint[] }> {
     return this.call('GET', path('matters', slug), { anonymous: true });
   }
+}
+
+export interface Colleague {
+  id: string;
+  name: string;
+  me: boolean;
 }

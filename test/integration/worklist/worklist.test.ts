@@ -72,6 +72,7 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
     expect(task).to.include({ state: 'open', assignee: null, formId: 'common-clerk-acceptance', overdue: false });
     expect(task.candidateGroups).to.deep.equal(['health']);
     expect(task.dueDate).to.be.a('string');
+    expect(new Date(task.warnAt).getTime(), 'warned at 80% of the time').to.be.lessThan(new Date(task.dueDate).getTime());
     expect(task.application).to.include({ caseNumber: (await view(caseId)).caseNumber, status: 'manual_review', blockingFindings: 1 });
     expect(task.application.applicantName).to.include('*');
     const detail = await server.request('GET', `/api/v1/tasks/${taskId}`, { token: clerk });
@@ -174,6 +175,10 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
         30_000,
       )
     ).find((t) => t.application.id === id);
+    const colleagues = await server.request('GET', '/api/v1/colleagues', { token: clerk });
+    expect(colleagues.body.groups).to.deep.equal(['health', 'health-chief']);
+    expect(colleagues.body.staff.map((s: any) => s.id)).to.include.members(['clerk.health', 'chief.health']);
+    expect(colleagues.body.staff.map((s: any) => s.id)).not.to.include('clerk.transport');
     const outside = await server.request('POST', `/api/v1/tasks/${task.id}/transfer`, { token: clerk, json: { group: 'transport' } });
     expect(outside.status).to.equal(400);
     const toChief = await server.request('POST', `/api/v1/tasks/${task.id}/transfer`, {
