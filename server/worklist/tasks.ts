@@ -180,6 +180,8 @@ export class Worklist {
       dueDate: iso(row.due_date),
       warnAt,
       overdue: row.state === 'created' && row.due_date !== null && new Date(row.due_date) < now,
+      // 80% of the time used (the reminder has gone to the department): due soon, not yet overdue.
+      dueSoon: row.state === 'created' && warnAt !== null && new Date(warnAt) <= now && !(row.due_date !== null && new Date(row.due_date) < now),
       createdAt: iso(row.created_at),
       completedAt: iso(row.completed_at),
       application: row.application_id
