@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../../support/server';
+import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 const DANGEROUS_GOODS = 'dangerous-goods-staff-employer-change';
@@ -42,18 +43,7 @@ describe('Applications: drafts, materials and submission (real server, database 
     return server.request('POST', `/api/v1/applications/${id}/materials`, { token, body });
   };
 
-  /** The fields a hygiene-permit change leaves for the applicant, filled with plausible values. */
-  const typedChange = {
-    changeReason: '原法定代表人调任，经股东会决议更换法定代表人',
-    registrationChangeDate: '2026-11-02',
-    hygieneManager: '陈晓东',
-    hygieneManagerPhone: '13912345678',
-    staffCount: 12,
-    certifiedStaffCount: 12,
-    contactName: '陈晓东',
-    contactPhone: '13912345678',
-    commitmentAccepted: true,
-  };
+  const typedChange = HYGIENE_CHANGE_FORM;
 
   describe('a prefilled draft', () => {
     it('fills the hygiene-permit change from the e-licence library and the enterprise registry, locked, and leaves at most 10 fields to type', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
+import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 
@@ -21,17 +22,7 @@ describe('Applications: the status follows the process (real processes, real wor
 
   const knex = () => server.running.platform.db.knex;
 
-  const typedChange = {
-    changeReason: '原法定代表人调任，经股东会决议更换法定代表人',
-    registrationChangeDate: '2026-11-02',
-    hygieneManager: '陈晓东',
-    hygieneManagerPhone: '13912345678',
-    staffCount: 12,
-    certifiedStaffCount: 12,
-    contactName: '陈晓东',
-    contactPhone: '13912345678',
-    commitmentAccepted: true,
-  };
+  const typedChange = HYGIENE_CHANGE_FORM;
 
   async function submittedChange(): Promise<string> {
     const created = await server.request('POST', '/api/v1/applications', {

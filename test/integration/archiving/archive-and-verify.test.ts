@@ -7,6 +7,7 @@ import { complete } from '../../../workers/worker';
 import { ROOT } from '../../support/child';
 import { eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
+import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 
@@ -28,17 +29,7 @@ describe('Archive: a package per closed case, and its four-property check', func
   after(() => server?.close());
 
   const knex = () => server.running.platform.db.knex;
-  const typed = {
-    changeReason: '法定代表人变更',
-    registrationChangeDate: '2026-11-02',
-    hygieneManager: '陈晓东',
-    hygieneManagerPhone: '13912345678',
-    staffCount: 12,
-    certifiedStaffCount: 12,
-    contactName: '陈晓东',
-    contactPhone: '13912345678',
-    commitmentAccepted: true,
-  };
+  const typed = HYGIENE_CHANGE_FORM;
   async function submitted(): Promise<string> {
     const created = await server.request('POST', '/api/v1/applications', {
       token: enterprise1,

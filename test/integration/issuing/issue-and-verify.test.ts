@@ -4,6 +4,7 @@ import { verifyPdf } from '../../../workers/esign/index';
 import { publishLicense } from '../../../server/issuing/publish';
 import { eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
+import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 
@@ -35,7 +36,10 @@ describe('Issuing: signed licences published to the e-licence library, and their
     const id = created.body.id;
     const patched = await server.request('PATCH', `/api/v1/applications/${id}`, { token, json: { form: typed } });
     expect(patched.status, patched.text).to.equal(200);
-    const submitted = await server.request('POST', `/api/v1/applications/${id}/submit`, { token, headers: { 'idempotency-key': `k-${id}` } });
+    const submitted = await server.request('POST', `/api/v1/applications/${id}/submit`, {
+      token,
+      headers: { 'idempotency-key': `k-${id}` },
+    });
     expect(submitted.status, submitted.text).to.equal(202);
     return { id, licenseId: created.body.licenseId as string | null };
   }
@@ -55,17 +59,7 @@ describe('Issuing: signed licences published to the e-licence library, and their
       HYGIENE,
       'change',
       { changeItems: ['legal-representative'], agent: 'self' },
-      {
-        changeReason: '法定代表人变更',
-        registrationChangeDate: '2026-11-02',
-        hygieneManager: '陈晓东',
-        hygieneManagerPhone: '13912345678',
-        staffCount: 12,
-        certifiedStaffCount: 12,
-        contactName: '陈晓东',
-        contactPhone: '13912345678',
-        commitmentAccepted: true,
-      },
+      HYGIENE_CHANGE_FORM,
     );
     const view = await decided(id);
     expect(view.body.status).to.equal('approved');
@@ -74,7 +68,12 @@ describe('Issuing: signed licences published to the e-licence library, and their
     const fresh = await server.request('GET', `/api/v1/licenses/${newLicenseId}`, { token: enterprise1 });
     const old = await server.request('GET', `/api/v1/licenses/${licenseId}`, { token: enterprise1 });
     expect(old.body.status).to.equal('superseded');
-    expect(fresh.body).to.include({ status: 'valid', version: old.body.version + 1, relatedIdentifier: old.body.identifier, number: old.body.number });
+    expect(fresh.body).to.include({
+      status: 'valid',
+      version: old.body.version + 1,
+      relatedIdentifier: old.body.identifier,
+      number: old.body.number,
+    });
     expect(fresh.body.validUntil).to.equal(old.body.validUntil);
     expect(fresh.body.identifier).to.match(/\.00\d\.[0-9A-Z*]$/);
     expect(fresh.body.data.legalRepresentative).to.equal(view.body.form.legalRepresentative.value);

@@ -4,6 +4,7 @@ import { idCardPhoto, licencePhoto, personRow } from '../../support/documents';
 import { deployRaw } from '../../support/engine';
 import { eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
+import { enterpriseRepresentative, HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 const PUBLICATION = 'publication-licence-reissue';
@@ -58,21 +59,8 @@ describe('Review end to end: clean cases decided automatically, flawed ones to a
     );
   const points = (view: any) => view.findings.filter((f: any) => f.severity === 'block').map((f: any) => f.point);
 
-  const hygieneChange = {
-    changeReason: '原法定代表人调任，经股东会决议更换法定代表人',
-    registrationChangeDate: '2026-11-02',
-    hygieneManager: '陈晓东',
-    hygieneManagerPhone: '13912345678',
-    staffCount: 12,
-    certifiedStaffCount: 12,
-    contactName: '陈晓东',
-    contactPhone: '13912345678',
-    commitmentAccepted: true,
-  };
-  const representative = async () => {
-    const enterprise = await knex()('enterprises').where({ uscc: '91110000600037341L' }).first('legal_representative_id_number');
-    return personRow(knex(), enterprise.legal_representative_id_number);
-  };
+  const hygieneChange = HYGIENE_CHANGE_FORM;
+  const representative = () => enterpriseRepresentative(knex());
 
   describe('public-place hygiene permit, change', () => {
     it("flawed: the new representative's ID card names someone else - to a clerk, the mismatch named", async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { idCardPhoto, personRow } from '../../support/documents';
 import { eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
+import { enterpriseRepresentative, HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 
@@ -22,21 +23,8 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
   });
   after(() => server?.close());
 
-  const typed = {
-    changeReason: '原法定代表人调任',
-    registrationChangeDate: '2026-11-02',
-    hygieneManager: '陈晓东',
-    hygieneManagerPhone: '13912345678',
-    staffCount: 12,
-    certifiedStaffCount: 12,
-    contactName: '陈晓东',
-    contactPhone: '13912345678',
-    commitmentAccepted: true,
-  };
-  const representative = async () => {
-    const e = await knex()('enterprises').where({ uscc: '91110000600037341L' }).first('legal_representative_id_number');
-    return personRow(knex(), e.legal_representative_id_number);
-  };
+  const typed = HYGIENE_CHANGE_FORM;
+  const representative = () => enterpriseRepresentative(knex());
   const upload = async (token: string, id: string, code: string, bytes: Buffer) => {
     const body = new FormData();
     body.append('materialCode', code);
@@ -212,7 +200,10 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
     expect((await server.request('POST', `/api/v1/tasks/${acceptance.id}/claim`, { token: clerk })).status).to.equal(200);
     const wrong = await server.request('POST', `/api/v1/tasks/${acceptance.id}/complete`, { token: clerk, json: { decision: 'approve' } });
     expect(wrong.status, 'acceptance offers accept, refuse, return').to.equal(400);
-    const bareRefusal = await server.request('POST', `/api/v1/tasks/${acceptance.id}/complete`, { token: clerk, json: { decision: 'refuse' } });
+    const bareRefusal = await server.request('POST', `/api/v1/tasks/${acceptance.id}/complete`, {
+      token: clerk,
+      json: { decision: 'refuse' },
+    });
     expect(bareRefusal.status).to.equal(400);
     expect(bareRefusal.body.error.message).to.contain('不予受理须写明理由');
     const accepted = await server.request('POST', `/api/v1/tasks/${acceptance.id}/complete`, {
