@@ -31,6 +31,10 @@ export interface Config {
   ocrWorkers: number;
   /** SMS notices through an SMTP relay to an e-mail-to-SMS gateway; the log when unset. */
   smtp?: { url: string; from: string; recipientPattern: string };
+  /** The process engine: bpmn-engine in this process, or a Camunda 8 cluster (docs/zeebe.md). */
+  engine: 'embedded' | 'zeebe';
+  /** Settings for `@camunda8/sdk` over its own environment variables (`ZEEBE_GRPC_ADDRESS`, ...): tests name their fake cluster here. */
+  zeebe?: Record<string, string | number | boolean>;
 }
 
 export class ConfigError extends Error {}
@@ -77,8 +81,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       : undefined,
     ocrWorkers: integer(env, 'OCR_WORKERS', Math.max(1, Math.min(4, os.availableParallelism()))),
     signingCaDir: path.resolve(env.SIGNING_CA_DIR || path.join(env.DATA_DIR || './data', 'ca')),
+    engine: (env.ENGINE || 'embedded') as Config['engine'],
     ...overrides,
   };
+  if (config.engine !== 'embedded' && config.engine !== 'zeebe')
+    throw new ConfigError(`ENGINE must be "embedded" or "zeebe", got "${config.engine}"`);
+  if (config.engine === 'zeebe') {
+    const setting = (name: string) => config.zeebe?.[name] ?? env[name];
+    if (!setting('ZEEBE_GRPC_ADDRESS') && !setting('ZEEBE_ADDRESS'))
+      throw new ConfigError(
+        'ENGINE=zeebe needs ZEEBE_GRPC_ADDRESS, the gateway of the Camunda 8 cluster (e.g. grpc://zeebe:26500); see docs/zeebe.md',
+      );
+    if (!setting('ZEEBE_REST_ADDRESS'))
+      throw new ConfigError(
+        'ENGINE=zeebe needs ZEEBE_REST_ADDRESS, the Orchestration Cluster REST API the worklist reads (e.g. http://zeebe:8080); see docs/zeebe.md',
+      );
+  }
   if (config.production && !config.jwtSecret && !config.jwksUrl) {
     throw new ConfigError('NODE_ENV=production needs JWT_SECRET (HS256 tokens) or JWKS_URL (an identity provider).');
   }

@@ -100,7 +100,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const exemptions = registryExemptions(registries, clock);
     const eligibility = platformEligibility(registries, db.knex);
     const deployments = new Deployments({ knex: db.knex, audit, log, extraRules: approvalsLintRules() });
-    const engine = new EmbeddedEngine({ knex: db.knex, databaseKind: db.kind, clock, log, audit });
+    // The Camunda SDK takes about a second to load: only where it runs.
+    const engine: EnginePort =
+      config.engine === 'zeebe'
+        ? new (await import('./engine/zeebe/zeebe-engine')).ZeebeEngine({ knex: db.knex, log, audit, settings: config.zeebe })
+        : new EmbeddedEngine({ knex: db.knex, databaseKind: db.kind, clock, log, audit });
     deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });
