@@ -59,7 +59,8 @@ describe('Applications: the status follows the process (real processes, real wor
     const id = await submittedChange();
     const view = await eventually(
       () => statuses(id),
-      (v) => v.status === 'approved' && v.result !== null,
+      // The archive is the last step: the timeline is whole once it is there.
+      (v) => v.status === 'approved' && v.result !== null && v.timeline.some((e: any) => e.kind === 'archive'),
       20_000,
     );
     const kinds = view.timeline.map((e: any) => `${e.kind}${e.status ? `:${e.status}` : ''}`);
@@ -74,7 +75,13 @@ describe('Applications: the status follows the process (real processes, real wor
     expect(kinds).to.include.members(['documents', 'license', 'notice']);
     expect(view.timeline[3].message).to.equal('复核共享数据：与申请时一致');
     expect(view.findings).to.deep.equal([]);
-    expect(await openJobs(id)).to.deep.equal([]);
+    // The archive job completes just after its package and timeline entry are written.
+    expect(
+      await eventually(
+        () => openJobs(id),
+        (jobs) => jobs.length === 0,
+      ),
+    ).to.deep.equal([]);
     const list = await server.request('GET', '/api/v1/applications?status=approved', { token: enterprise1 });
     expect(list.body.map((a: any) => a.id)).to.include(id);
   });
