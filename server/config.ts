@@ -35,6 +35,8 @@ export interface Config {
   engine: 'embedded' | 'zeebe';
   /** Settings for `@camunda8/sdk` over its own environment variables (`ZEEBE_GRPC_ADDRESS`, ...): tests name their fake cluster here. */
   zeebe?: Record<string, string | number | boolean>;
+  /** The optional AI reviewer (`ai-review` jobs): an OpenAI-compatible chat-completions API; off when unset. */
+  aiReview?: { url: string; model: string; apiKey?: string; timeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +84,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ocrWorkers: integer(env, 'OCR_WORKERS', Math.max(1, Math.min(4, os.availableParallelism()))),
     signingCaDir: path.resolve(env.SIGNING_CA_DIR || path.join(env.DATA_DIR || './data', 'ca')),
     engine: (env.ENGINE || 'embedded') as Config['engine'],
+    aiReview: env.AI_REVIEW_URL
+      ? {
+          url: env.AI_REVIEW_URL,
+          model: env.AI_REVIEW_MODEL ?? '',
+          apiKey: env.AI_REVIEW_API_KEY || undefined,
+          timeoutMs: integer(env, 'AI_REVIEW_TIMEOUT_MS', 20_000),
+        }
+      : undefined,
     ...overrides,
   };
   if (config.engine !== 'embedded' && config.engine !== 'zeebe')
@@ -107,6 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(
       `DISABLED_WORKERS names job types no worker serves: ${unknown.join(', ')} (known: ${SERVED_JOB_TYPES.join(', ')})`,
     );
+  if (config.aiReview) {
+    if (!/^https?:\/\/[^/]/.test(config.aiReview.url))
+      throw new ConfigError(`AI_REVIEW_URL must be an http(s) address of an OpenAI-compatible API, got "${config.aiReview.url}"`);
+    if (!config.aiReview.model)
+      throw new ConfigError('AI_REVIEW_URL needs AI_REVIEW_MODEL, the model to ask (e.g. deepseek-chat, qwen-plus)');
+    if (config.aiReview.timeoutMs < 1) throw new ConfigError('AI_REVIEW_TIMEOUT_MS must be at least 1');
+  }
   if (config.jwtSecret && config.jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET must be at least 32 characters.');
   }

@@ -129,7 +129,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       reader,
       archive,
     };
-    registerWorkers(applicationDeps, { keyStore, publicUrl: config.publicUrl }, config.disabledWorkers);
+    registerWorkers(applicationDeps, { keyStore, publicUrl: config.publicUrl }, config.disabledWorkers, config.aiReview);
     await engine.start();
     const resumed = await startUnstartedSubmissions(applicationDeps);
     if (resumed) log.info('submitted applications started after a stop', { applications: resumed });

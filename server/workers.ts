@@ -17,6 +17,10 @@ import type { IssuingDeps } from './issuing/issuing-deps';
 import { publishLicense } from './issuing/publish';
 
 import { archiveWorker } from '../workers/archive';
+import { aiReviewWorker } from '../workers/ai-review';
+import { ChatCompletionsModel } from '../workers/ai-review/index';
+import type { Config } from './config';
+import { recordAiReview } from './review/ai-review-record';
 import type { Worker } from '../workers/worker';
 
 /** Every worker of `workers/`, registered on the platform's engine with what it needs. */
@@ -24,6 +28,7 @@ export function registerWorkers(
   platform: ApplicationDeps,
   issuing: Pick<IssuingDeps, 'keyStore' | 'publicUrl'>,
   disabled: readonly string[] = [],
+  aiReview?: Config['aiReview'],
 ): void {
   const { knex, audit, clock, matters } = platform;
   const engine = {
@@ -35,6 +40,13 @@ export function registerWorkers(
   engine.registerWorker(notifyWorker((request) => sendNotice(platform, request)));
   engine.registerWorker(ocrWorker((applicationId) => readCase(platform.reader, knex, applicationId)));
   engine.registerWorker(reviewWorker((applicationId, jobKey) => recordReview(platform, applicationId, jobKey)));
+  const model = aiReview && new ChatCompletionsModel(aiReview);
+  engine.registerWorker(
+    aiReviewWorker(model && ((applicationId, jobKey) => recordAiReview(platform, model, applicationId, jobKey)), {
+      // The model's own limit, and time to read the case and record the answer.
+      timeoutMs: aiReview && aiReview.timeoutMs + 30_000,
+    }),
+  );
   const issuingDeps: IssuingDeps = { ...platform, ...issuing };
   engine.registerWorker(esignWorker(signCaseDocuments(issuingDeps)));
   engine.registerWorker(licensePublishWorker(publishLicense(issuingDeps)));

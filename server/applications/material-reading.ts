@@ -11,6 +11,8 @@ import type { ApplicationRow, MaterialRow } from './store';
 export interface StoredReading {
   documentType?: string;
   fields: OcrResult['fields'];
+  /** The whole text read, for the AI reviewer (readings stored before it was kept have none). */
+  text?: string;
   source?: OcrResult['source'];
   ms?: number;
   note?: string;
@@ -19,6 +21,8 @@ export interface StoredReading {
 export type ReadingOutcome = { status: 'done' | 'failed'; reading: StoredReading } | { status: 'pending' };
 
 const READ_TIMEOUT_MS = 20_000;
+/** How soon a reading that waits for the pool tries again when its queue is full. */
+const QUEUE_FULL_RETRY_MS = 250;
 /** Below this a read field is worth a clerk's look (the `ocr` job's `lowConfidence`). */
 export const LOW_CONFIDENCE = 0.8;
 
@@ -52,18 +56,14 @@ export class MaterialReader {
     const bytes = await this.deps.storage.get(material.sha256);
     let outcome: ReadingOutcome;
     try {
-      const result = await readDocument(bytes, {
-        mime: material.media_type,
-        documentType: ocr.documentType,
-        timeoutMs: READ_TIMEOUT_MS,
-        pool: this.deps.pool,
-      });
+      const result = await this.readWhenRoom(bytes, material, ocr, options.wait === true);
       const found = Object.keys(result.fields).length;
       outcome = {
         status: 'done',
         reading: {
           documentType: result.documentType,
           fields: result.fields,
+          text: result.text,
           source: result.source,
           ms: result.ms,
           ...(found ? {} : { note: '未能从材料中识别出文字，请确认上传的是清晰的证件照片或扫描件' }),
@@ -80,6 +80,23 @@ export class MaterialReader {
     }
     await this.store(material.id, outcome.status, outcome.reading);
     return outcome;
+  }
+
+  /** The reading; with `wait`, a queue found full (uploads keep coming) is waited out, never taken for a failure. */
+  private async readWhenRoom(bytes: Buffer, material: MaterialRow, ocr: NonNullable<Material['ocr']>, wait: boolean): Promise<OcrResult> {
+    for (;;) {
+      try {
+        return await readDocument(bytes, {
+          mime: material.media_type,
+          documentType: ocr.documentType,
+          timeoutMs: READ_TIMEOUT_MS,
+          pool: this.deps.pool,
+        });
+      } catch (error) {
+        if (!(error instanceof OcrQueueFull) || !wait) throw error;
+        await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_RETRY_MS));
+      }
+    }
   }
 
   private async store(id: string, status: MaterialRow['ocr_status'], reading: StoredReading | null): Promise<void> {

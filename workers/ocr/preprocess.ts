@@ -230,3 +230,28 @@ export function textLineIn(image: PreparedImage, region: OcrBox): OcrBox | undef
   }
   return left >= 0 && right > left ? { x0: left, y0: y0 + best.from, x1: right + 1, y1: y0 + best.to } : undefined;
 }
+
+/**
+ * A field crop with the blank columns between its characters narrowed to a fifth of its height: tesseract misreads
+ * characters printed far apart (an ID number's spaced digits read with one too many and one wrong), and reads them
+ * right set close. Undefined when no gap is that wide.
+ */
+export async function closeGaps(cropped: Buffer): Promise<Buffer | undefined> {
+  const { data, info } = await sharp(cropped).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const widest = Math.max(2, Math.round(height * 0.2));
+  const kept: number[] = [];
+  let blank = 0;
+  for (let x = 0; x < width; x++) {
+    let inked = false;
+    for (let y = 0; y < height && !inked; y++) inked = data[y * width + x] < 128;
+    blank = inked ? 0 : blank + 1;
+    if (blank <= widest) kept.push(x);
+  }
+  if (kept.length === width) return undefined;
+  const out = Buffer.alloc(kept.length * height);
+  for (let y = 0; y < height; y++) for (let i = 0; i < kept.length; i++) out[y * kept.length + i] = data[y * width + kept[i]];
+  return sharp(out, { raw: { width: kept.length, height, channels: 1 } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}

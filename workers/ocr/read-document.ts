@@ -10,7 +10,7 @@ import { detectInput } from './input';
 import { sameRow, segmentsOf, type Segment } from './layout';
 import { readPdfText } from './pdf';
 import { OcrPool, type OcrPoolOptions } from './pool';
-import { crop, prepareImage, textLineIn, turnImage, type PreparedImage, type QuarterTurn } from './preprocess';
+import { closeGaps, crop, prepareImage, textLineIn, turnImage, type PreparedImage, type QuarterTurn } from './preprocess';
 import { DOCUMENT_TYPES, type DocumentType, type OcrResult } from './types';
 
 export interface ReadOptions {
@@ -119,8 +119,16 @@ async function recognise(engine: OcrEngine, prepared: PreparedImage, documentTyp
     const box = region.loose ? textLineIn(image, region.box) : region.box;
     const cut = box && (await crop(image, box));
     if (!cut) continue;
-    for (const language of ['eng', 'chi_sim'] as const) {
-      const line = await engine.recognize(cut, { layout: 'line', whitelist: WHITELISTS[region.kind], language });
+    // Last, in Latin again with the gaps between characters closed: spaced digits are misread where they are printed.
+    const attempts = [
+      { image: async () => cut, language: 'eng' as const },
+      { image: async () => cut, language: 'chi_sim' as const },
+      { image: () => closeGaps(cut), language: 'eng' as const },
+    ];
+    for (const attempt of attempts) {
+      const input = await attempt.image();
+      if (!input) continue;
+      const line = await engine.recognize(input, { layout: 'line', whitelist: WHITELISTS[region.kind], language: attempt.language });
       (readings[name] ??= []).push({ text: line.text, confidence: line.confidence / 100 });
       extraction = extractFields(type, segments, readings);
       const read = extraction.fields[name];

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
+import { MaterialReader } from '../../../server/applications/material-reading';
+import { OcrPool } from '../../../workers/ocr/index';
 import { idCardPhoto, personRow } from '../../support/documents';
 import { eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -35,7 +37,10 @@ describe('Materials read with OCR at upload (real pool, real server)', function 
     body.append('file', new Blob([new Uint8Array(bytes)]), name);
     return server.request('POST', `/api/v1/applications/${id}/materials`, { token: enterprise1, body });
   };
-  const blank = () => sharp({ create: { width: 800, height: 500, channels: 3, background: '#f4f1ea' } }).jpeg().toBuffer();
+  const blank = () =>
+    sharp({ create: { width: 800, height: 500, channels: 3, background: '#f4f1ea' } })
+      .jpeg()
+      .toBuffer();
 
   it("reads the employee's ID card and fills the empty fields it maps to, as ocr", async () => {
     const id = await draft();
@@ -80,7 +85,7 @@ describe('Materials read with OCR at upload (real pool, real server)', function 
     expect(stored).to.have.length(0);
   });
 
-  it('refuses a PDF over the material\'s page limit (400), storing nothing', async () => {
+  it("refuses a PDF over the material's page limit (400), storing nothing", async () => {
     const enterprise2 = await server.login('enterprise2');
     const created = await server.request('POST', '/api/v1/applications', {
       token: enterprise2,
@@ -99,6 +104,32 @@ describe('Materials read with OCR at upload (real pool, real server)', function 
     expect(reply.status).to.equal(400);
     expect(reply.body.error.code).to.equal('PAGE_LIMIT');
     expect(reply.body.error.message).to.include('300页');
+  });
+
+  it('a reading that waits for the pool (the background drain, the ocr job) waits out a full queue, never taken for a failure', async () => {
+    // bench/ocr-uploads.ts: with 20 uploads at once the drain met the queue filled by new uploads and marked 4 readings failed.
+    const id = await draft();
+    expect((await upload(id, 'DG-02', await blank(), 'blank.jpg')).status).to.equal(201);
+    const material = await knex()('application_materials').where({ application_id: id }).first();
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    // One worker, no queue: while it is busy every other job is refused with OcrQueueFull.
+    const pool = new OcrPool({
+      size: 1,
+      maxQueue: 0,
+      startEngine: async () => ({
+        recognize: async () => (await busy, { text: '', confidence: 0, lines: [] }),
+        terminate: async () => {},
+      }),
+    });
+    const { storage, matters, log } = server.running.platform;
+    const reader = new MaterialReader({ knex: knex(), storage, matters, log, pool });
+    const occupying = pool.submit((engine) => engine.recognize(Buffer.alloc(0)));
+    setTimeout(release, 600);
+    const outcome = await reader.read(material, reader.specOf({ matter_slug: DANGEROUS_GOODS }, 'DG-02')!, { wait: true });
+    expect(outcome.status).to.equal('done');
+    await occupying;
+    await pool.close();
   });
 
   it('answers at once with ocr pending when the pool is full, and reads the upload later', async () => {

@@ -136,11 +136,14 @@ describe('lifecycle processes of the matters', () => {
       expect(done.variables.outcome).to.equal('approved');
       expect(await lifecycle.status(applicationId)).to.equal('approved');
       expect(await lifecycle.timeline(applicationId)).to.deep.equal(['reviewing', 'approved']);
+      // No model configured: the AI reviewer completes at once, and the rules decide alone.
+      expect((await lifecycle.child(key)).variables.aiReview).to.deep.equal({ enabled: false });
       expect(await lifecycle.jobTypes(applicationId)).to.deep.equal([
         'status',
         'prefill',
         'ocr',
         'review',
+        'ai-review',
         'status',
         'esign',
         'license-publish',

@@ -90,6 +90,19 @@ describe('OCR field extraction from recognised text', () => {
       expect(fields.name.value).to.equal('福建通达危险货物运输有限公司');
       expect(fields.type.value).to.equal('有限责任公司（自然人投资或控股）');
     });
+
+    it("reads 住所 misread as 疳所, and its wrapped line beside the other column's 经营范围 (rows not lined up)", () => {
+      const wrapped = [
+        '名称 郑州众正洗浴服务股份有限公司'.padEnd(40) + '注册资本 50万元人民币',
+        '类型 股份有限公司(非上市自然人投资'.padEnd(40) + '成立日期 2020年4月8日',
+        '     或控股)'.padEnd(40) + '营业期限 长期',
+        '法定代表人 邓华'.padEnd(40) + '疳所 河南省郑州市二七区迎宾路156',
+        '经营范围 洗浴服务足浴服务养生保健服务'.padEnd(43) + '号',
+      ].join('\n');
+      const fields = read('business-licence', wrapped);
+      expect(fields.address.value).to.equal('河南省郑州市二七区迎宾路156号');
+      expect(fields.type.value).to.equal('股份有限公司（非上市、自然人投资或控股）');
+    });
   });
 
   describe('our issued licences', () => {

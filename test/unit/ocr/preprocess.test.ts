@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import sharp from 'sharp';
 import { OcrBadImage } from '../../../workers/ocr/index';
 import { estimateSkew } from '../../../workers/ocr/deskew';
-import { prepareImage, turnImage } from '../../../workers/ocr/preprocess';
+import { closeGaps, prepareImage, turnImage } from '../../../workers/ocr/preprocess';
 import { SUBSET_DIR } from '../../fixtures/ocr/generate';
 
 describe('OCR image preparation', () => {
@@ -49,6 +49,26 @@ describe('OCR image preparation', () => {
   it('scales a small image up to a legible size', async () => {
     const small = await sharp(card).resize(500).png().toBuffer();
     expect((await prepareImage(small)).width).to.equal(1000);
+  });
+
+  it('closes the wide blank gaps between characters printed far apart to a fifth of the height, keeping every inked column', async () => {
+    // Five 10-pixel strokes, 50 pixels apart, on a line 60 pixels high.
+    const strokes = Array.from({ length: 5 }, (_, i) => ({
+      input: { create: { width: 10, height: 40, channels: 3 as const, background: '#000' } },
+      left: 30 + i * 60,
+      top: 10,
+    }));
+    const line = await sharp({ create: { width: 300, height: 60, channels: 3, background: '#fff' } })
+      .composite(strokes)
+      .png()
+      .toBuffer();
+    const closed = await closeGaps(line);
+    // Each stroke kept whole; the 30-pixel margin before the first and every 50-pixel gap after a stroke cut to 12 pixels.
+    expect(await sharp(closed!).metadata()).to.include({ width: 5 * 10 + 5 * 12 + 12, height: 60 });
+    const tight = await sharp({ create: { width: 100, height: 60, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    expect(await closeGaps(tight)).to.equal(undefined);
   });
 
   it('refuses an image too small to read, and one that cannot be decoded, with OcrBadImage', async () => {

@@ -48,8 +48,18 @@ function byLayout(segments: Segment[], key: keyof typeof LABELS): Segment | unde
   return slice(found, lead);
 }
 
+/** A two-character label read with its first character wrong (住所 read 疳所), at the start of a row's segment. */
+function afterMisreadLabel(segments: Segment[], key: keyof typeof LABELS, multiline: boolean): Segment | undefined {
+  for (const label of LABELS[key].filter((l) => l.length === 2)) {
+    const found = segments.find((s) => s.text[1] === label[1] && /^\p{Script=Han}/u.test(s.text));
+    if (found)
+      return valueAfter([found, ...segments.filter((s) => s !== found)], [found.text.slice(0, 2)], { stops: stops(key), multiline });
+  }
+  return undefined;
+}
+
 function valueOf(segments: Segment[], key: keyof typeof LABELS, multiline = false): Segment | undefined {
-  const value = valueAfter(segments, LABELS[key], { stops: stops(key), multiline });
+  const value = valueAfter(segments, LABELS[key], { stops: stops(key), multiline }) ?? afterMisreadLabel(segments, key, multiline);
   if (value || !BESIDE[key]) return value;
   const placed = byLayout(segments, key);
   if (!placed || !multiline) return placed;

@@ -120,9 +120,11 @@ export function withFollowingLines(segments: Segment[], value: Segment, stops: r
         Math.abs(s.bbox.x0 - value.bbox.x0) < lh * 1.5 &&
         !holdsLabel(s, stops),
     );
-    // A line beside another field's label is that field's row (the other column of a licence), not a continuation.
-    if (next && segments.some((s) => s !== next && sameRow(s, next) && holdsLabel(s, stops))) break;
     if (!next) break;
+    // A line beside another field's label is that field's row (the other column of a licence), not a continuation; unless
+    // the label is far to its left, its own value between them: the columns' rows need not line up (a value wrapped).
+    const beside = (s: Segment) => s !== next && sameRow(s, next) && next.bbox.x0 - s.bbox.x1 < lh * 8;
+    if (segments.some((s) => beside(s) && holdsLabel(s, stops))) break;
     const cut = cutAtLabels(next, stops);
     if (!cut) break;
     parts.push(cut);
