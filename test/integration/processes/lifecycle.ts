@@ -191,6 +191,21 @@ export class Lifecycle {
     return (await this.engine.getInstance(String(row.key)))!;
   }
 
+  /** The latest `common-clerk-path` instance under the shared review: the clerk's side, where `dueDate` and the rest live while it runs. */
+  async clerkPath(parentKey: string) {
+    const review = await this.child(parentKey);
+    const row = await eventually(
+      () =>
+        this.knex('process_instances')
+          .where({ parent_key: review.key, bpmn_process_id: 'common-clerk-path' })
+          .orderBy('key', 'desc')
+          .first('key'),
+      (r) => Boolean(r),
+      10_000,
+    );
+    return (await this.engine.getInstance(String(row.key)))!;
+  }
+
   /** Waits until a message subscription of the application's instances is open. */
   subscribed(applicationId: string, messageName: string) {
     return eventually(

@@ -27,14 +27,14 @@ describe('common-review-decide-issue: the clerk, the chief, corrections', () => 
     const acceptance = await lifecycle.openTask(applicationId, 'Task_ClerkAcceptance');
     expect(acceptance).to.include({ name: '受理审查', form_key: 'common-clerk-acceptance' });
     expect(acceptance.candidate_groups).to.deep.equal(['health']);
-    const acceptanceLimit = (await lifecycle.child(key)).variables.dueDate as string;
+    const acceptanceLimit = (await lifecycle.clerkPath(key)).variables.dueDate as string;
     expect(new Date(acceptance.due_date).toISOString()).to.equal(acceptanceLimit);
     expect(await lifecycle.status(applicationId)).to.equal('manual_review');
     await lifecycle.accept(applicationId, 'clerk.health');
     const task = await lifecycle.openTask(applicationId, 'Task_ClerkReview');
-    expect(task).to.include({ name: '窗口审查', form_key: 'common-clerk-review', bpmn_process_id: 'common-review-decide-issue' });
+    expect(task).to.include({ name: '窗口审查', form_key: 'common-clerk-review', bpmn_process_id: 'common-clerk-path' });
     expect(task.candidate_groups).to.deep.equal(['health']);
-    const child = await lifecycle.child(key);
+    const child = await lifecycle.clerkPath(key);
     expect(child.variables.dueDate, 'the deadline worker ran').to.be.a('string');
     expect(new Date(String(child.variables.dueDate)).getTime(), 'the promised limit (20 days) ends after the 5 days to accept').to.be.greaterThan(
       new Date(acceptanceLimit).getTime(),

@@ -68,7 +68,7 @@ describe('Worklist: suspension (中止) and extension (延期) of a case under r
       await server.running.platform.db.knex('application_events').where({ application_id: applicationId }).pluck('message'),
     );
     expect(messages).to.include.members(['中止办理：等待现场卫生学评价', '恢复办理：评价报告已收到']);
-    const child = await lifecycle.child(key);
+    const child = await lifecycle.clerkPath(key);
     expect((child.variables.pauses as any[]).map((p) => p.kind)).to.include('suspension');
   });
 
@@ -90,7 +90,7 @@ describe('Worklist: suspension (中止) and extension (延期) of a case under r
     const moved = new Date(extended.dueDate).getTime() - new Date(review.dueDate).getTime();
     // Four working days: at least 4 and at most 4 + a weekend and a holiday week's worth of calendar days.
     expect(moved).to.be.at.least(4 * DAY).and.at.most(12 * DAY);
-    expect((await lifecycle.child(key)).variables.extensions).to.deep.equal([
+    expect((await lifecycle.clerkPath(key)).variables.extensions).to.deep.equal([
       { days: 4, reason: '需组织专家评审', requestedBy: 'clerk.health', approvedBy: 'chief.health' },
     ]);
     const rest = await post(clerk, `/tasks/${extended.id}/extension`, { days: 7, reason: '再延' });

@@ -4,7 +4,7 @@ import { Broker } from './support/broker';
 import type { FakeUserTask } from './support/cluster-state';
 import { FakeCluster } from './support/fake-cluster';
 
-const SHARED = 'common-review-decide-issue';
+const SHARED = 'common-clerk-path';
 const MATTER_OF: Record<string, [matter: string, action: string]> = {
   health: ['public-place-hygiene-permit', 'change'],
   transport: ['dangerous-goods-staff-employer-change', 'apply'],
