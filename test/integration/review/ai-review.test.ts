@@ -4,6 +4,7 @@ import { eventually } from '../../support/engine';
 import { ChatCompletionsServer, type ChatAnswer } from '../../support/chat-completions-server';
 import { startTestServer, type TestServer } from '../../support/server';
 import { PROMPT_VERSION } from '../../../workers/ai-review/index';
+import { enterpriseRepresentative, HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 const MODEL_TIMEOUT_MS = 2000;
@@ -30,10 +31,7 @@ describe('AI review: advisory findings recorded, the case decided by the review 
     await model?.close();
   });
 
-  const representative = async () => {
-    const enterprise = await knex()('enterprises').where({ uscc: '91110000600037341L' }).first('legal_representative_id_number');
-    return personRow(knex(), enterprise.legal_representative_id_number);
-  };
+  const representative = () => enterpriseRepresentative(knex());
 
   /** A hygiene-permit change of legal representative, the new one's ID card uploaded; submitted, and settled. */
   async function changeRepresentative(name?: string) {
@@ -44,17 +42,7 @@ describe('AI review: advisory findings recorded, the case decided by the review 
     });
     expect(created.status, created.text).to.equal(201);
     const id: string = created.body.id;
-    const form = {
-      changeReason: '原法定代表人调任，经股东会决议更换法定代表人',
-      registrationChangeDate: '2026-11-02',
-      hygieneManager: '陈晓东',
-      hygieneManagerPhone: '13912345678',
-      staffCount: 12,
-      certifiedStaffCount: 12,
-      contactName: '陈晓东',
-      contactPhone: '13912345678',
-      commitmentAccepted: true,
-    };
+    const form = HYGIENE_CHANGE_FORM;
     expect((await server.request('PATCH', `/api/v1/applications/${id}`, { token, json: { form } })).status).to.equal(200);
     const person = await representative();
     const body = new FormData();

@@ -4,6 +4,7 @@ import { eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
 import { Broker } from './support/broker';
 import { FakeCluster } from './support/fake-cluster';
+import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 const MAIN = `${HYGIENE}-change`;
@@ -51,17 +52,7 @@ describe('Zeebe: an automatic approval (秒批) of a real matter, driven through
     });
     expect(created.status, created.text).to.equal(201);
     const id = created.body.id;
-    const form = {
-      changeReason: '原法定代表人调任，经股东会决议更换法定代表人',
-      registrationChangeDate: '2026-11-02',
-      hygieneManager: '陈晓东',
-      hygieneManagerPhone: '13912345678',
-      staffCount: 12,
-      certifiedStaffCount: 12,
-      contactName: '陈晓东',
-      contactPhone: '13912345678',
-      commitmentAccepted: true,
-    };
+    const form = HYGIENE_CHANGE_FORM;
     expect((await server.request('PATCH', `/api/v1/applications/${id}`, { token, json: { form } })).status).to.equal(200);
     const submitted = await server.request('POST', `/api/v1/applications/${id}/submit`, {
       token,

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { idCardPhoto, personRow } from '../../support/documents';
 import { eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
+import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 
 const HYGIENE = 'public-place-hygiene-permit';
 const LIVE = Boolean(process.env.ZEEBE_GRPC_ADDRESS);
@@ -30,17 +31,7 @@ describe('Zeebe live: the same cases on a real Camunda 8 cluster', function () {
   });
   after(() => server?.close());
 
-  const typed = {
-    changeReason: '原法定代表人调任，经股东会决议更换法定代表人',
-    registrationChangeDate: '2026-11-02',
-    hygieneManager: '陈晓东',
-    hygieneManagerPhone: '13912345678',
-    staffCount: 12,
-    certifiedStaffCount: 12,
-    contactName: '陈晓东',
-    contactPhone: '13912345678',
-    commitmentAccepted: true,
-  };
+  const typed = HYGIENE_CHANGE_FORM;
 
   async function draft(): Promise<{ token: string; id: string }> {
     const token = await server.login('enterprise1');
