@@ -69,7 +69,7 @@ describe('Upload of a 10,000 × 10,000 pixel photo: stored, read scaled down, me
     return server.request('POST', `/api/v1/applications/${id}/materials`, { token, body });
   };
 
-  it('stores it, reads the ID number and name at upload, the process staying under 1.5 GB', async () => {
+  it('stores it, reads the ID number and name at upload, the upload costing under 200 MB of memory', async () => {
     const bytes = await readFile(path.join(dir, 'big.jpg'));
     expect(bytes.length).to.be.below(server.running.platform.config.uploadLimitBytes);
     const id = await draft();
@@ -91,8 +91,8 @@ describe('Upload of a 10,000 × 10,000 pixel photo: stored, read scaled down, me
     const stored = await knex()('application_materials').where({ application_id: id });
     expect(stored).to.have.length(1);
     expect(Number(stored[0].size)).to.equal(bytes.length);
-    expect(peak).to.be.below(1.5 * 1024 * MB);
-    // Decoded scaled down (JPEG shrink-on-load): the 300 MB full-size bitmap is never made.
+    // Decoded scaled down (JPEG shrink-on-load): the 300 MB full-size bitmap is never made. The growth is what the
+    // upload costs; the whole test process's RSS also holds every suite that ran before it.
     expect(peak - before).to.be.below(200 * MB);
   });
 
