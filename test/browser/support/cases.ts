@@ -45,12 +45,28 @@ export class Cases {
   /** Waits for the open task of the application in the worklist of `staff`. */
   async task(staff: string, applicationId: string): Promise<any> {
     const token = await this.server.login(staff);
-    const tasks = await eventually(
-      async () => (await this.server.request('GET', '/api/v1/tasks', { token })).body as any[],
-      (list) => list.some((t) => t.application?.id === applicationId),
-      60_000,
-    );
-    return tasks.find((t) => t.application?.id === applicationId);
+    try {
+      const tasks = await eventually(
+        async () => (await this.server.request('GET', '/api/v1/tasks', { token })).body as any[],
+        (list) => list.some((t) => t.application?.id === applicationId),
+        60_000,
+      );
+      return tasks.find((t) => t.application?.id === applicationId);
+    } catch (error) {
+      // Say where the case stands: its timeline, its jobs and any incident of the engine.
+      const admin = await this.server.login('admin');
+      const view = await this.server.request('GET', `/api/v1/applications/${applicationId}`, { token: admin });
+      const incidents = await this.server.request('GET', '/api/v1/incidents', { token: admin });
+      const jobs = await this.knex('jobs')
+        .whereRaw(`variables->>'applicationId' = ?`, [applicationId])
+        .orderBy('key')
+        .select('type', 'element_id', 'state', 'error_message');
+      const tasks = await this.knex('tasks').where({ application_id: applicationId }).select('element_id', 'state', 'candidate_groups');
+      throw new Error(
+        `${(error as Error).message}\n  timeline: ${JSON.stringify(view.body?.timeline?.map((e: any) => e.message))}` +
+          `\n  jobs: ${JSON.stringify(jobs)}\n  tasks: ${JSON.stringify(tasks)}\n  incidents: ${JSON.stringify(incidents.body)}`,
+      );
+    }
   }
 
   /** `staff` claims the application's open task and completes it with `body` (decision, comment, corrections). */
