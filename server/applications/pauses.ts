@@ -24,7 +24,15 @@ export async function pausesOf(knex: Knex | Knex.Transaction, applicationId: str
   const pauses: Pause[] = [];
   let open: { from: Date; kind: Pause['kind']; reason?: string } | undefined;
   const close = (to: Date) => {
-    if (open) pauses.push({ from: open.from.toISOString(), to: to.toISOString(), kind: open.kind, ...(open.reason ? { reason: open.reason } : {}) });
+    // A pause opened after `to` (the answer came before the process recorded that it waits for it: a race between the
+    // status job and the request) stood still for no time at all: none is recorded.
+    if (open && to.getTime() > open.from.getTime())
+      pauses.push({
+        from: open.from.toISOString(),
+        to: to.toISOString(),
+        kind: open.kind,
+        ...(open.reason ? { reason: open.reason } : {}),
+      });
     open = undefined;
   };
   for (const event of events) {
