@@ -1,5 +1,5 @@
 import { conflict } from '../../errors';
-import type { TaskRow, UserTaskQuery, UserTaskSource } from '../../worklist/tasks';
+import type { TaskRow, UserTaskQuery, UserTaskSource } from '../../worklist/task-source';
 import type { Variables } from '../../../workers/worker';
 import { parseVariable, type OrchestrationApi } from './rest';
 

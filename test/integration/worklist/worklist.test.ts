@@ -34,6 +34,19 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
   };
   const view = async (id: string, token = enterprise1) => (await server.request('GET', `/api/v1/applications/${id}`, { token })).body;
 
+  /** A hygiene-permit change whose ID card names someone else (赵六): submitted, on its way to the health clerks. */
+  const submitFlawedChange = async (): Promise<string> => {
+    const created = await server.request('POST', '/api/v1/applications', {
+      token: enterprise1,
+      json: { matter: HYGIENE, action: 'change', answers: { changeItems: ['legal-representative'], agent: 'self' } },
+    });
+    const id = created.body.id;
+    await server.request('PATCH', `/api/v1/applications/${id}`, { token: enterprise1, json: { form: typed } });
+    await upload(enterprise1, id, 'HP-13', await idCardPhoto({ ...(await representative()), name: '赵六' }));
+    await server.request('POST', `/api/v1/applications/${id}/submit`, { token: enterprise1, headers: { 'idempotency-key': `k-${id}` } });
+    return id;
+  };
+
   let caseId: string;
   let taskId: string;
 
@@ -148,14 +161,7 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
   });
 
   it('transfers a task within the department only', async () => {
-    const created = await server.request('POST', '/api/v1/applications', {
-      token: enterprise1,
-      json: { matter: HYGIENE, action: 'change', answers: { changeItems: ['legal-representative'], agent: 'self' } },
-    });
-    const id = created.body.id;
-    await server.request('PATCH', `/api/v1/applications/${id}`, { token: enterprise1, json: { form: typed } });
-    await upload(enterprise1, id, 'HP-13', await idCardPhoto({ ...(await representative()), name: '赵六' }));
-    await server.request('POST', `/api/v1/applications/${id}/submit`, { token: enterprise1, headers: { 'idempotency-key': `k-${id}` } });
+    const id = await submitFlawedChange();
     const task = (
       await eventually(
         async () => (await server.request('GET', '/api/v1/tasks', { token: clerk })).body as any[],
@@ -180,14 +186,7 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
   });
 
   it('acceptance: a refusal needs its reason; accepting signs the acceptance notice and opens the review, due by the promised limit from acceptance', async () => {
-    const created = await server.request('POST', '/api/v1/applications', {
-      token: enterprise1,
-      json: { matter: HYGIENE, action: 'change', answers: { changeItems: ['legal-representative'], agent: 'self' } },
-    });
-    const id = created.body.id;
-    await server.request('PATCH', `/api/v1/applications/${id}`, { token: enterprise1, json: { form: typed } });
-    await upload(enterprise1, id, 'HP-13', await idCardPhoto({ ...(await representative()), name: '赵六' }));
-    await server.request('POST', `/api/v1/applications/${id}/submit`, { token: enterprise1, headers: { 'idempotency-key': `k-${id}` } });
+    const id = await submitFlawedChange();
     const taskFor = async (formId: string) =>
       (
         await eventually(
