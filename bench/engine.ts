@@ -111,7 +111,10 @@ async function offered(platform: Platform, perSecond: number, seconds: number): 
 
 const database = await benchDatabase();
 const platform = await createPlatform(
-  loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, seedDemo: false, processesDir: '/nonexistent' }),
+  loadConfig(
+    { ENGINE_THREADS: process.env.ENGINE_THREADS },
+    { dataDir: database.dataDir, databaseUrl: database.databaseUrl, seedDemo: false, processesDir: '/nonexistent' },
+  ),
   { log: createLogger('error') },
 );
 try {

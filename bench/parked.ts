@@ -17,7 +17,10 @@ const flow = bpmn(
 
 const database = await benchDatabase();
 const platform = await createPlatform(
-  loadConfig({}, { dataDir: database.dataDir, databaseUrl: database.databaseUrl, seedDemo: false, processesDir: '/nonexistent' }),
+  loadConfig(
+    { ENGINE_THREADS: process.env.ENGINE_THREADS },
+    { dataDir: database.dataDir, databaseUrl: database.databaseUrl, seedDemo: false, processesDir: '/nonexistent' },
+  ),
   { log: createLogger('error') },
 );
 const knex = platform.db.knex;

@@ -33,6 +33,10 @@ export interface Config {
   smtp?: { url: string; from: string; recipientPattern: string };
   /** The process engine: bpmn-engine in this process, or a Camunda 8 cluster (docs/zeebe.md). */
   engine: 'embedded' | 'zeebe';
+  /** At most this many threads run the embedded engine's bpmn-engine work under load (the main thread keeps the database and workers); 0: none. */
+  engineThreads: number;
+  /** Engine threads start once this many instances are moving at once (0: always); fewer run in the main thread. */
+  engineThreadsFrom: number;
   /** Settings for `@camunda8/sdk` over its own environment variables (`ZEEBE_GRPC_ADDRESS`, ...): tests name their fake cluster here. */
   zeebe?: Record<string, string | number | boolean>;
   /** The optional AI reviewer (`ai-review` jobs): an OpenAI-compatible chat-completions API; off when unset. */
@@ -84,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ocrWorkers: integer(env, 'OCR_WORKERS', Math.max(1, Math.min(4, os.availableParallelism()))),
     signingCaDir: path.resolve(env.SIGNING_CA_DIR || path.join(env.DATA_DIR || './data', 'ca')),
     engine: (env.ENGINE || 'embedded') as Config['engine'],
+    engineThreadsFrom: integer(env, 'ENGINE_THREADS_FROM', 4),
+    engineThreads: integer(env, 'ENGINE_THREADS', os.availableParallelism() > 1 ? Math.min(4, os.availableParallelism()) : 0),
     aiReview: env.AI_REVIEW_URL
       ? {
           url: env.AI_REVIEW_URL,

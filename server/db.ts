@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
 
 export type Db = Knex;
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -72,6 +71,8 @@ async function openPglite(dir: string): Promise<Database> {
   fs.mkdirSync(dir, { recursive: true });
   const releaseLock = lockDirectory(dir);
   try {
+    // Loaded only here: PGlite's WebAssembly costs about 50 MB of memory a server on PostgreSQL does not need.
+    const { default: ClientPgLite } = await import('knex-pglite');
     const knex = knexFactory({
       client: ClientPgLite as unknown as typeof knexFactory.Client,
       dialect: 'postgres',

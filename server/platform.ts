@@ -104,7 +104,15 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const engine: EnginePort =
       config.engine === 'zeebe'
         ? new (await import('./engine/zeebe/zeebe-engine')).ZeebeEngine({ knex: db.knex, log, audit, settings: config.zeebe })
-        : new EmbeddedEngine({ knex: db.knex, databaseKind: db.kind, clock, log, audit });
+        : new EmbeddedEngine({
+            knex: db.knex,
+            databaseKind: db.kind,
+            clock,
+            log,
+            audit,
+            threads: config.engineThreads,
+            threadsFrom: config.engineThreadsFrom,
+          });
     deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });

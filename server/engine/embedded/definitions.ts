@@ -13,10 +13,19 @@ export interface ProcessVersion {
 
 const LATEST_FOR_MS = 10_000;
 
+/** A deployed DMN file, as engine threads take it. */
+export interface DecisionSource {
+  id: string;
+  version: number;
+  content: string;
+}
+
 /** Deployed process versions compiled once, and the latest version of every decision. */
 export class Definitions {
   private readonly compiled = new Map<string, Promise<SerializableContext>>();
-  private readonly decisions = new Map<string, { version: number; set: DecisionSet }>();
+  private readonly sources = new Map<string, Promise<string>>();
+  private readonly decisions = new Map<string, { version: number; set: DecisionSet; source: DecisionSource }>();
+  private readonly decisionListeners: ((sources: DecisionSource[]) => void)[] = [];
   /** The latest version per process id, told by each deployment; re-read after a while in case another node deployed. */
   private readonly latest = new Map<string, ProcessVersion & { readAt: number }>();
 
@@ -33,9 +42,19 @@ export class Definitions {
       if (resource.kind === 'dmn') {
         const set = await DecisionSet.parse(resource.content);
         const current = this.decisions.get(resource.id);
-        if (!current || current.version <= resource.version) this.decisions.set(resource.id, { version: resource.version, set });
+        if (!current || current.version <= resource.version) {
+          const source = { id: resource.id, version: resource.version, content: resource.content };
+          this.decisions.set(resource.id, { version: resource.version, set, source });
+          for (const listener of this.decisionListeners) listener([source]);
+        }
       }
     }
+  }
+
+  /** The latest decisions now, then each newer one as it is deployed (engine threads keep copies). */
+  followDecisions(listener: (sources: DecisionSource[]) => void): void {
+    this.decisionListeners.push(listener);
+    listener([...this.decisions.values()].map((d) => d.source));
   }
 
   async loadLatestDecisions(): Promise<void> {
@@ -49,15 +68,30 @@ export class Definitions {
   bpmn(resourceKey: string, xml?: string): Promise<SerializableContext> {
     let compiled = this.compiled.get(resourceKey);
     if (!compiled) {
-      compiled = (async () => {
-        const content = xml ?? (await this.knex('resources').where({ key: resourceKey }).first('content'))?.content;
-        if (!content) throw new Error(`no deployed resource ${resourceKey}`);
-        return compileBpmn(content);
-      })();
+      compiled = this.source(resourceKey, xml).then(compileBpmn);
       compiled.catch(() => this.compiled.delete(resourceKey));
       this.compiled.set(resourceKey, compiled);
     }
     return compiled;
+  }
+
+  /** A deployed process version's XML. */
+  source(resourceKey: string, xml?: string): Promise<string> {
+    let source = this.sources.get(resourceKey);
+    if (!source) {
+      source = xml
+        ? Promise.resolve(xml)
+        : this.knex('resources')
+            .where({ key: resourceKey })
+            .first('content')
+            .then((row) => {
+              if (!row?.content) throw new Error(`no deployed resource ${resourceKey}`);
+              return row.content as string;
+            });
+      source.catch(() => this.sources.delete(resourceKey));
+      this.sources.set(resourceKey, source);
+    }
+    return source;
   }
 
   /** The version to start: the one asked for, else the latest. */

@@ -9,9 +9,11 @@ import type { JobOutcome, Variables, Worker } from '../../../workers/worker';
 import type * as Port from '../port';
 import { Definitions } from './definitions';
 import { Incidents } from './incidents';
+import { InstanceSession, type OpenSession } from './instance-runner';
 import { InstanceSteps } from './instance-steps';
 import { JobDispatcher } from './job-dispatcher';
 import { MessageBox } from './message-box';
+import { SessionThreads } from './session-threads';
 import { statementRunner } from './prepared';
 import { loadInstance, type JobRow } from './store';
 
@@ -22,6 +24,10 @@ export interface EmbeddedOptions {
   log: Logger;
   audit: AuditLog;
   pollIntervalMs?: number;
+  /** Engine threads running bpmn-engine on other cores; 0 runs it in this thread. */
+  threads?: number;
+  /** Threads start once this many sessions are open (0: always); 4 unless said. */
+  threadsFrom?: number;
 }
 
 /** The engine port on bpmn-engine in this process, every wait state in PostgreSQL (shared/ARCHITECTURE.md). */
@@ -38,6 +44,8 @@ export class EmbeddedEngine implements Port.EnginePort {
   private readonly messages: MessageBox;
   private readonly incidents: Incidents;
   private readonly pollIntervalMs: number;
+  /** The engine threads, when there may be any. */
+  readonly threads: SessionThreads | undefined;
   private loop: NodeJS.Timeout | undefined;
 
   constructor(options: EmbeddedOptions) {
@@ -46,6 +54,13 @@ export class EmbeddedEngine implements Port.EnginePort {
     this.events.setMaxListeners(0);
     const emit = (event: Port.EngineEvent) => this.events.emit('event', event);
     this.definitions = new Definitions(this.knex);
+    const context = { now: () => this.clock.now(), evaluateDecision: this.definitions.evaluateDecision };
+    const inThisThread: OpenSession = async (name, resourceKey, storedState) =>
+      InstanceSession.open(name, await this.definitions.bpmn(resourceKey), storedState, context);
+    this.threads = options.threads
+      ? new SessionThreads({ size: options.threads, from: options.threadsFrom ?? 4 }, inThisThread, this.definitions, this.clock, this.log)
+      : undefined;
+    const openSession = this.threads?.open ?? inThisThread;
     this.dispatcher = new JobDispatcher(this.knex, this.clock, this.log, (job, outcome) => this.onJobOutcome(job, outcome));
     this.messages = new MessageBox(this.knex, this.clock, (instanceKey, executionId, variables, claim) =>
       this.steps.step(instanceKey, { kind: 'signal', executionId, variables }, { claim }),
@@ -57,6 +72,7 @@ export class EmbeddedEngine implements Port.EnginePort {
       log: this.log,
       audit: this.audit,
       definitions: this.definitions,
+      openSession,
       dispatcher: this.dispatcher,
       emit,
       deliverBuffered: (instanceKey, subscription, sandbox) => this.messages.deliverBuffered(instanceKey, subscription, sandbox),
@@ -107,6 +123,7 @@ export class EmbeddedEngine implements Port.EnginePort {
   /** One round of the background work: due timers, idle live sessions, old messages, jobs to hand out. */
   async tick(): Promise<void> {
     await this.steps.live.sweep();
+    await this.threads?.sweep();
     await this.fireDueTimers();
     await this.messages.expire();
     await this.dispatcher.poll();
@@ -119,6 +136,7 @@ export class EmbeddedEngine implements Port.EnginePort {
     await this.dispatcher.stop();
     await this.steps.lock.idle();
     await this.steps.live.clear();
+    await this.threads?.close();
   }
 
   startInstance(request: Port.StartInstance): Promise<Port.InstanceStarted> {

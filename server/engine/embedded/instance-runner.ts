@@ -57,7 +57,8 @@ export interface Waiting {
 
 export interface StepOutcome {
   state: 'active' | 'completed' | 'incident';
-  engineState: unknown;
+  /** bpmn-engine's state after the step, as JSON text (what is stored), without the definitions' source. */
+  engineState: string | null;
   variables: Vars;
   waiting: Waiting[];
   jobs: JobRequest[];
@@ -77,6 +78,18 @@ export interface RunnerContext {
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** An instance's engine between steps, in this thread or in an engine thread. */
+export interface Session {
+  /** Reports what the engine did since the previous apply (or since resuming): this action's effects. */
+  apply(action: Action): Promise<StepOutcome>;
+  close(): Promise<void>;
+  /** The engine failed: the session must not be kept. */
+  readonly broken: boolean;
+}
+
+/** Opens sessions on deployed process versions: new (no stored state), or recovered and resumed. */
+export type OpenSession = (name: string, resourceKey: string, storedState: unknown | null) => Promise<Session>;
+
 function stripSource(state: any): unknown {
   return { ...state, definitions: (state.definitions ?? []).map(({ source: _s, ...definition }: any) => definition) };
 }
@@ -86,7 +99,7 @@ function stripSource(state: any): unknown {
  * runs the engine synchronously to its next wait states and reports them, with the state to store. A session may
  * be kept between steps (the hot path of jobs answered in this process) or closed after one.
  */
-export class InstanceSession {
+export class InstanceSession implements Session {
   private readonly callbacks = new Map<string, ServiceCallback>();
   private readonly timers = new DurableTimers();
   private outcome = emptyOutcome();
@@ -160,7 +173,6 @@ export class InstanceSession {
     return Boolean(this.failure);
   }
 
-  /** Reports what the engine did since the previous apply (or since resuming): this action's effects. */
   async apply(action: Action): Promise<StepOutcome> {
     try {
       if (action.kind === 'start') await this.engine.execute({ variables: action.variables });
@@ -180,7 +192,7 @@ export class InstanceSession {
     }
     if (outcome.stale) return outcome;
     const state: any = await this.engine.getState();
-    outcome.engineState = stripSource(state);
+    outcome.engineState = JSON.stringify(stripSource(state));
     outcome.variables = processVariables(state.definitions?.[0]?.execution?.processes?.[0]?.environment);
     outcome.state = this.ended || this.engine.state === 'idle' ? 'completed' : 'active';
     if (outcome.state === 'active') {

@@ -5,7 +5,7 @@ import type { Logger } from '../../log';
 import type { Variables } from '../../../workers/worker';
 import type { EngineEvent, InstanceStarted, StartInstance } from '../port';
 import type { Definitions } from './definitions';
-import { InstanceSession, type Action, type RunnerContext, type StepOutcome } from './instance-runner';
+import type { Action, OpenSession, Session, StepOutcome } from './instance-runner';
 import type { JobDispatcher } from './job-dispatcher';
 import { KeyedLock } from './keyed-lock';
 import { LiveSessions } from './live-sessions';
@@ -40,6 +40,8 @@ export interface StepsHost {
   log: Logger;
   audit: AuditLog;
   definitions: Definitions;
+  /** Where instances' engines run: in this thread, or in engine threads. */
+  openSession: OpenSession;
   dispatcher: JobDispatcher;
   emit(event: EngineEvent): void;
   /** A subscription just opened: hand it a buffered message if one waits. */
@@ -60,11 +62,8 @@ interface Stepped {
 export class InstanceSteps {
   readonly lock = new KeyedLock();
   readonly live = new LiveSessions();
-  private readonly context: RunnerContext;
 
-  constructor(private readonly host: StepsHost) {
-    this.context = { now: () => host.clock.now(), evaluateDecision: host.definitions.evaluateDecision };
-  }
+  constructor(private readonly host: StepsHost) {}
 
   async start(request: StartInstance, parent?: { key: string; executionId: string }): Promise<InstanceStarted> {
     const { knex, clock, audit, definitions, dispatcher } = this.host;
@@ -72,7 +71,7 @@ export class InstanceSteps {
     const parentRow = parent ? await loadInstance(knex, parent.key) : undefined;
     const sandbox = Boolean(request.sandbox || parentRow?.sandbox);
     const variables = { ...(request.variables ?? {}), ...(sandbox ? { sandbox: true } : {}) };
-    const session = await InstanceSession.open(request.bpmnProcessId, await definitions.bpmn(resource.key), null, this.context);
+    const session = await this.host.openSession(request.bpmnProcessId, resource.key, null);
     const outcome = await session.apply({ kind: 'start', variables });
     const now = clock.now();
     const reserved: string[] = [];
@@ -136,7 +135,12 @@ export class InstanceSteps {
   /** Applies one action to one instance. False when the action found nothing to act on (or the claim did not hold). */
   async step(instanceKey: string, action: Action, options: StepOptions = {}): Promise<boolean> {
     const stepped = await this.lock.run(instanceKey, async () => {
-      const cached = this.live.take(instanceKey);
+      let cached = this.live.take(instanceKey);
+      // A live session whose engine thread ended: the stored state is as good.
+      if (cached?.session.broken) {
+        await cached.session.close();
+        cached = undefined;
+      }
       const instance = cached?.row ?? (await loadInstance(this.host.knex, instanceKey));
       const runnable =
         instance &&
@@ -148,12 +152,7 @@ export class InstanceSteps {
       }
       const session =
         cached?.session ??
-        (await InstanceSession.open(
-          instanceKey,
-          await this.host.definitions.bpmn(String(instance.resource_key)),
-          action.kind === 'start' ? null : instance.engine_state,
-          this.context,
-        ));
+        (await this.host.openSession(instanceKey, String(instance.resource_key), action.kind === 'start' ? null : instance.engine_state));
       let result: Stepped | undefined;
       try {
         const outcome = await session.apply(action);
@@ -228,7 +227,7 @@ export class InstanceSteps {
   }
 
   /** The session stays live only while the instance waits on a job a worker of this process takes next. */
-  private async keepOrClose(key: string, session: InstanceSession, stepped: Stepped): Promise<void> {
+  private async keepOrClose(key: string, session: Session, stepped: Stepped): Promise<void> {
     const { instance, outcome, committed } = stepped;
     if (committed && outcome.state === 'active' && !session.broken && committed.reservedJobs.length) {
       await this.live.keep(key, session, {

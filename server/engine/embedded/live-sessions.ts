@@ -1,8 +1,8 @@
-import type { InstanceSession } from './instance-runner';
+import type { Session } from './instance-runner';
 import type { InstanceRow } from './store';
 
 interface Live {
-  session: InstanceSession;
+  session: Session;
   row: InstanceRow;
   touched: number;
 }
@@ -26,7 +26,7 @@ export class LiveSessions {
     return entry;
   }
 
-  async keep(key: string, session: InstanceSession, row: InstanceRow): Promise<void> {
+  async keep(key: string, session: Session, row: InstanceRow): Promise<void> {
     this.live.set(key, { session, row, touched: Date.now() });
     if (this.live.size > this.capacity) {
       const [oldest] = this.live.keys();

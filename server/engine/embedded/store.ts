@@ -73,7 +73,7 @@ export function somethingEnded(before: string[], outcome: StepOutcome, action: A
 }
 
 export const stateColumns = (outcome: StepOutcome, now: Date) => ({
-  engine_state: outcome.state === 'completed' ? null : JSON.stringify(outcome.engineState),
+  engine_state: outcome.state === 'completed' ? null : outcome.engineState,
   variables: JSON.stringify(outcome.variables),
   state: outcome.state,
   active_elements: outcome.waiting.map((w) => w.elementId),

@@ -45,7 +45,8 @@ describe('embedded engine: jobs, mappings, gateways, user tasks, errors and inci
   let autoOutcome: 'complete' | 'error' | 'fail' = 'complete';
 
   before(async () => {
-    server = await startTestServer();
+    // Every step in an engine thread: the rest of the suite moves few instances at once, which stay in the main thread.
+    server = await startTestServer({ engineThreads: 2, engineThreadsFrom: 0 });
     const engine = embedded(server.running.platform);
     engine.registerWorker({ type: 't-prefill', handler: async (job) => (seen.push(job), complete({ score: job.variables.base })) });
     engine.registerWorker({

@@ -51,6 +51,9 @@ describe('embedded engine: a server killed with SIGKILL resumes every waiting in
       SLOW_JOB_MS: '600',
       // Well above the slow job even on a loaded machine: a job is handed out again only when its holder died.
       JOB_TIMEOUT_MS: '3000',
+      // Steps in engine threads, as under load.
+      ENGINE_THREADS: '2',
+      ENGINE_THREADS_FROM: '0',
     };
     const server = spawnServer(env, FIXTURE);
     children.push(server);

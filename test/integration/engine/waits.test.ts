@@ -81,7 +81,8 @@ describe('embedded engine: messages, durable timers, call activities, multi-inst
   const engine = () => embedded(platform());
 
   before(async () => {
-    server = await startTestServer();
+    // Every step in an engine thread: the rest of the suite moves few instances at once, which stay in the main thread.
+    server = await startTestServer({ engineThreads: 2, engineThreadsFrom: 0 });
     engine().registerWorker({ type: 'w-notify', handler: async () => complete({ reminded: true }) });
     engine().registerWorker({ type: 'w-child', handler: async (job) => complete({ fromChild: `${job.variables.applicationId}-done` }) });
     engine().registerWorker({ type: 'w-ocr', handler: async (job) => complete({ text: `read ${job.variables.material}` }) });
