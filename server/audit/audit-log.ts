@@ -33,6 +33,7 @@ export interface AuditLogOptions {
 
 // One transaction-scoped advisory lock ("auditlog" in ASCII) orders every append and anchor.
 const CHAIN_LOCK = 'select pg_advisory_xact_lock(7022364614264186727)';
+const HEAD = 'select seq, hash from audit_log order by seq desc limit 1';
 const VERIFY_PAGE_SIZE = 5000;
 
 /**
@@ -60,7 +61,12 @@ export class AuditLog {
   async verify(): Promise<AuditVerification> {
     const { knex, platformKey, log, pageSize } = this.options;
     const result = await verifyChain(knex, platformKey, pageSize ?? VERIFY_PAGE_SIZE);
-    if (!result.ok) log.warn('audit log verification failed', { firstBrokenSeq: result.firstBrokenSeq, reason: result.reason, anchorFailures: result.anchors.failures });
+    if (!result.ok)
+      log.warn('audit log verification failed', {
+        firstBrokenSeq: result.firstBrokenSeq,
+        reason: result.reason,
+        anchorFailures: result.anchors.failures,
+      });
     return result;
   }
 
@@ -76,7 +82,7 @@ export class AuditLog {
 
   private async appendIn(trx: Knex.Transaction, entry: Prepared): Promise<{ seq: string; hash: string }> {
     const { anchorEvery } = this.options;
-    const head = await lockedHead(trx);
+    const head = await this.lockedHead(trx);
     const seq = head ? BigInt(head.seq) + 1n : 1n;
     const prevHash = head?.hash ?? GENESIS_HASH;
     const at = this.now();
@@ -98,7 +104,7 @@ export class AuditLog {
   }
 
   private async anchorIn(trx: Knex.Transaction): Promise<AuditAnchor | null> {
-    const head = await lockedHead(trx);
+    const head = await this.lockedHead(trx);
     return head ? this.sign(trx, head) : null;
   }
 
@@ -106,6 +112,23 @@ export class AuditLog {
     const { anchor, created } = await signAnchor(trx, this.options.platformKey, head, this.now());
     if (created) this.options.log.info('audit anchor signed', { ...anchor });
     return anchor;
+  }
+
+  /**
+   * Takes the chain lock, then reads the head. The lock is held until the transaction ends, so every round trip
+   * under it counts: on PostgreSQL both go in one simple query, each statement with its own snapshot (READ
+   * COMMITTED), so the head read after the lock sees the append committed before it. PGlite takes one at a time.
+   */
+  private async lockedHead(trx: Knex.Transaction): Promise<{ seq: string; hash: string } | undefined> {
+    let head: { seq: string | number | bigint; hash: string } | undefined;
+    if (this.options.knex.client.config.client === 'pg') {
+      const [, result] = await trx.raw(`${CHAIN_LOCK}; ${HEAD}`);
+      head = result.rows[0];
+    } else {
+      await trx.raw(CHAIN_LOCK);
+      head = (await trx.raw(HEAD)).rows[0];
+    }
+    return head && { seq: String(head.seq), hash: head.hash };
   }
 
   /** A JS Date holds whole milliseconds, so its ISO string is the row's time exactly as timestamptz keeps it. */
@@ -130,11 +153,8 @@ function prepare(entry: AuditEntry): Prepared {
   canonicalJson(entityId, 'entityId');
   const data = entry.data ?? {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError('audit entry: data must be an object');
-  return { fields: { actor: entry.actor, action: entry.action, entityType: entry.entityType, entityId, data }, dataJson: canonicalJson(data, 'data') };
-}
-
-async function lockedHead(trx: Knex.Transaction): Promise<{ seq: string; hash: string } | undefined> {
-  await trx.raw(CHAIN_LOCK);
-  const head: { seq: string | number | bigint; hash: string } | undefined = await trx('audit_log').select('seq', 'hash').orderBy('seq', 'desc').first();
-  return head && { seq: String(head.seq), hash: head.hash };
+  return {
+    fields: { actor: entry.actor, action: entry.action, entityType: entry.entityType, entityId, data },
+    dataJson: canonicalJson(data, 'data'),
+  };
 }

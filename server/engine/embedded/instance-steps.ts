@@ -98,18 +98,21 @@ export class InstanceSteps {
           now,
         );
         const key = String(instance.key);
-        await audit.append(
-          {
-            actor: request.actor,
-            action: 'instance.started',
-            entityType: 'process-instance',
-            entityId: key,
-            data: { bpmnProcessId: request.bpmnProcessId, version: resource.version, sandbox, parentKey: parent?.key ?? null },
-          },
-          trx,
-        );
+        // The audit row last: its lock orders every append and is held until the commit.
+        const auditStart = () =>
+          audit.append(
+            {
+              actor: request.actor,
+              action: 'instance.started',
+              entityType: 'process-instance',
+              entityId: key,
+              data: { bpmnProcessId: request.bpmnProcessId, version: resource.version, sandbox, parentKey: parent?.key ?? null },
+            },
+            trx,
+          );
         if (outcome.incident) {
           const incidentKey = await recordIncident(trx, instance, outcome.incident, { kind: 'start', variables }, null, now);
+          await auditStart();
           await this.auditIncident(trx, key, incidentKey, outcome.incident);
           return { instance, outcome, incidentKey };
         }
@@ -117,6 +120,7 @@ export class InstanceSteps {
           ...(await insertWaits(trx, instance, outcome, now, (type) => dispatcher.reserve(type), reserved)),
           cancelledTaskKeys: [],
         };
+        await auditStart();
         return { instance, outcome, committed };
       });
     } catch (error) {
