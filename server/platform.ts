@@ -174,6 +174,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
         await reader.stop();
         await engine.stop();
         await pool.close();
+        await audit.close();
         await db.close();
       },
     };

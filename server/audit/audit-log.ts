@@ -31,26 +31,75 @@ export interface AuditLogOptions {
   pageSize?: number;
 }
 
-// One transaction-scoped advisory lock ("auditlog" in ASCII) orders every append and anchor.
+// One transaction-scoped advisory lock ("auditlog" in ASCII) orders every chaining and anchor.
 const CHAIN_LOCK = 'select pg_advisory_xact_lock(7022364614264186727)';
 const HEAD = 'select seq, hash from audit_log order by seq desc limit 1';
 const VERIFY_PAGE_SIZE = 5000;
+/** Inbox rows chained per transaction. */
+const CHAIN_BATCH = 500;
+/** How often the inbox is looked at when nothing said it has rows (a row committed by another process). */
+const CHAIN_EVERY_MS = 1000;
 
 /**
  * The append-only, hash-chained audit log (`audit_log`) and its signed anchors (`audit_anchors`).
- * Seq is gapless: it is the last seq + 1, read under the lock, so a rolled-back append leaves nothing behind.
+ *
+ * An append writes its entry to `audit_inbox` in the caller's transaction, so it commits or rolls back with the
+ * change it records, and takes no lock: appends from many transactions go on at once. A chainer then moves the
+ * committed entries into the chain in batches, under one lock (one chainer at a time, across processes): seq is
+ * the last seq + 1, gapless, and each hash covers the previous one. Entries wait milliseconds; every read of the
+ * log through this class (verify, extract, anchor) chains what is waiting first, and `flush()` does it on demand.
+ * Entries left in the inbox by a killed process are chained at the next start.
  */
 export class AuditLog {
-  constructor(private readonly options: AuditLogOptions) {}
+  private chaining: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: AuditLogOptions) {
+    this.timer = setInterval(() => this.soon(), CHAIN_EVERY_MS);
+    this.timer.unref();
+    this.soon();
+  }
 
   /**
-   * Appends one row, inside `trx` when given so it commits or rolls back with the change it records. The lock
-   * is held until that transaction ends: append last, and keep the transaction short. The transaction must be
-   * READ COMMITTED (PostgreSQL's default), so the head read after the lock sees the previous append.
+   * Records one entry: inside `trx` when given, so it commits or rolls back with the change it records; it is
+   * chained once that transaction has committed. Without `trx`, it is chained before this returns.
    */
-  async append(entry: AuditEntry, trx?: Knex.Transaction): Promise<{ seq: string; hash: string }> {
+  async append(entry: AuditEntry, trx?: Knex.Transaction): Promise<void> {
     const prepared = prepare(entry);
-    return trx ? this.appendIn(trx, prepared) : this.options.knex.transaction((own) => this.appendIn(own, prepared));
+    const row = {
+      at: this.now(),
+      actor: prepared.fields.actor,
+      action: prepared.fields.action,
+      entity_type: prepared.fields.entityType,
+      entity_id: prepared.fields.entityId,
+      data: prepared.dataJson,
+    };
+    if (!trx) {
+      await this.options.knex('audit_inbox').insert(row);
+      await this.flush();
+      return;
+    }
+    await trx('audit_inbox').insert(row);
+    trx.executionPromise?.then(
+      () => this.soon(),
+      () => {},
+    );
+  }
+
+  /** Chains every entry committed so far. */
+  flush(): Promise<void> {
+    const run = this.chaining.then(() => this.drain());
+    this.chaining = run.catch(() => {});
+    return run;
+  }
+
+  /** Stops the periodic chaining and chains what waits. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.flush().catch((error) => this.options.log.error('audit entries left in the inbox; the next start chains them', { error }));
   }
 
   /** Signs the current head now (or returns the anchor it already has); null when the log is empty. */
@@ -60,6 +109,7 @@ export class AuditLog {
 
   async verify(): Promise<AuditVerification> {
     const { knex, platformKey, log, pageSize } = this.options;
+    await this.flush();
     const result = await verifyChain(knex, platformKey, pageSize ?? VERIFY_PAGE_SIZE);
     if (!result.ok)
       log.warn('audit log verification failed', {
@@ -72,6 +122,7 @@ export class AuditLog {
 
   /** The rows of one entity in order, for its archive package. */
   async extract(entityType: string, entityId: string): Promise<AuditRow[]> {
+    await this.flush();
     const records: AuditLogRecord[] = await this.options
       .knex('audit_log')
       .select(...AUDIT_COLUMNS)
@@ -80,30 +131,69 @@ export class AuditLog {
     return records.map(toAuditRow);
   }
 
-  private async appendIn(trx: Knex.Transaction, entry: Prepared): Promise<{ seq: string; hash: string }> {
+  /** A chaining soon (appends in a burst share one). */
+  private soon(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush().catch((error) => this.options.log.error('audit entries not chained yet; retried', { error }));
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while ((await this.options.knex.transaction((trx) => this.chainIn(trx))) === CHAIN_BATCH);
+  }
+
+  /** Takes the lock and chains a batch of committed inbox entries after the head; how many. */
+  private async chainIn(trx: Knex.Transaction): Promise<number> {
     const { anchorEvery } = this.options;
     const head = await this.lockedHead(trx);
-    const seq = head ? BigInt(head.seq) + 1n : 1n;
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    const at = this.now();
-    const fields = { ...entry.fields, seq: String(seq), at };
-    const hash = rowHash(prevHash, fields);
-    await trx('audit_log').insert({
-      seq: fields.seq,
-      at,
-      actor: fields.actor,
-      action: fields.action,
-      entity_type: fields.entityType,
-      entity_id: fields.entityId,
-      data: entry.dataJson,
-      prev_hash: prevHash,
-      hash,
-    });
-    if (anchorEvery > 0 && seq % BigInt(anchorEvery) === 0n) await this.sign(trx, { seq: fields.seq, hash });
-    return { seq: fields.seq, hash };
+    const waiting: InboxRow[] = await trx('audit_inbox').orderBy('id').limit(CHAIN_BATCH).select('*');
+    if (!waiting.length) return 0;
+    let seq = head ? BigInt(head.seq) : 0n;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const rows = [];
+    const anchors: { seq: string; hash: string }[] = [];
+    for (const entry of waiting) {
+      seq++;
+      const fields = {
+        seq: String(seq),
+        at: entry.at,
+        actor: entry.actor,
+        action: entry.action,
+        entityType: entry.entity_type,
+        entityId: entry.entity_id,
+        data: JSON.parse(entry.data),
+      };
+      const hash = rowHash(prevHash, fields);
+      rows.push({
+        seq: fields.seq,
+        at: entry.at,
+        actor: entry.actor,
+        action: entry.action,
+        entity_type: entry.entity_type,
+        entity_id: entry.entity_id,
+        data: entry.data,
+        prev_hash: prevHash,
+        hash,
+      });
+      if (anchorEvery > 0 && seq % BigInt(anchorEvery) === 0n) anchors.push({ seq: fields.seq, hash });
+      prevHash = hash;
+    }
+    await trx('audit_log').insert(rows);
+    await trx('audit_inbox')
+      .whereIn(
+        'id',
+        waiting.map((entry) => entry.id),
+      )
+      .delete();
+    for (const anchor of anchors) await this.sign(trx, anchor);
+    return waiting.length;
   }
 
   private async anchorIn(trx: Knex.Transaction): Promise<AuditAnchor | null> {
+    while ((await this.chainIn(trx)) === CHAIN_BATCH);
     const head = await this.lockedHead(trx);
     return head ? this.sign(trx, head) : null;
   }
@@ -115,9 +205,9 @@ export class AuditLog {
   }
 
   /**
-   * Takes the chain lock, then reads the head. The lock is held until the transaction ends, so every round trip
-   * under it counts: on PostgreSQL both go in one simple query, each statement with its own snapshot (READ
-   * COMMITTED), so the head read after the lock sees the append committed before it. PGlite takes one at a time.
+   * Takes the chain lock (held until the transaction ends), then reads the head. On PostgreSQL both go in one
+   * simple query, each statement with its own snapshot (READ COMMITTED), so the head read after the lock sees the
+   * chaining committed before it. PGlite takes one at a time.
    */
   private async lockedHead(trx: Knex.Transaction): Promise<{ seq: string; hash: string } | undefined> {
     let head: { seq: string | number | bigint; hash: string } | undefined;
@@ -135,6 +225,17 @@ export class AuditLog {
   private now(): string {
     return this.options.clock.now().toISOString();
   }
+}
+
+/** An entry waiting to be chained: `at` and `data` as the text the hash covers. */
+interface InboxRow {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  data: string;
 }
 
 interface Prepared {

@@ -30,13 +30,24 @@ describe('audit log: hash chain and signed anchors', () => {
       await run(trx);
     });
 
-  beforeEach(() => asDba((trx) => trx.raw('truncate audit_log, audit_anchors')));
+  beforeEach(() => asDba((trx) => trx.raw('truncate audit_log, audit_anchors, audit_inbox')));
 
-  const entry = (i: number): AuditEntry => ({ actor: 'clerk.health', action: 'task.completed', entityType: 'task', entityId: `task-${i}`, data: { i, decision: 'approve' } });
+  const entry = (i: number): AuditEntry => ({
+    actor: 'clerk.health',
+    action: 'task.completed',
+    entityType: 'task',
+    entityId: `task-${i}`,
+    data: { i, decision: 'approve' },
+  });
   async function appendMany(count: number): Promise<void> {
     for (let i = 1; i <= count; i++) await audit.append(entry(i));
   }
-  const readRows = async (db: Knex = knex) => ((await db('audit_log').select(...AUDIT_COLUMNS).orderBy('seq')) as AuditLogRecord[]).map(toAuditRow);
+  const readRows = async (db: Knex = knex) =>
+    (
+      (await db('audit_log')
+        .select(...AUDIT_COLUMNS)
+        .orderBy('seq')) as AuditLogRecord[]
+    ).map(toAuditRow);
   const anchorSeqs = async () => (await knex('audit_anchors').select('seq').orderBy('seq')).map((a: { seq: unknown }) => String(a.seq));
 
   it('verifies an empty log: ok, 0 rows', async () => {
@@ -44,13 +55,12 @@ describe('audit log: hash chain and signed anchors', () => {
   });
 
   it('chains 20 appends from the genesis hash, seq 1 to 20, and verifies them', async () => {
-    const appended = [];
-    for (let i = 1; i <= 20; i++) appended.push(await audit.append(entry(i)));
-    expect(appended.map((a) => a.seq)).to.deep.equal(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+    await appendMany(20);
     const rows = await readRows();
+    expect(rows.map((r) => r.seq)).to.deep.equal(Array.from({ length: 20 }, (_, i) => String(i + 1)));
+    expect(rows.map((r) => r.entityId)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `task-${i + 1}`));
     expect(rows[0].prevHash).to.equal(GENESIS_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i].prevHash).to.equal(rows[i - 1].hash);
-    expect(rows.map((r) => r.hash)).to.deep.equal(appended.map((a) => a.hash));
     expect(await audit.verify()).to.include({ ok: true, rows: 20 });
   });
 
@@ -124,17 +134,29 @@ describe('audit log: hash chain and signed anchors', () => {
   });
 
   it('finds a break past the first page, reading in pages', async () => {
-    const paged = new AuditLog({ knex, clock: server.clock, platformKey: server.running.platform.platformKey, anchorEvery: 0, log: createLogger('silent'), pageSize: 7 });
     await appendMany(20);
-    expect(await paged.verify()).to.deep.include({ ok: true, rows: 20, anchors: { checked: 4, failures: [] } });
-    await asDba((trx) => trx.raw(`update audit_log set data = '{"i": 0}' where seq = 15`));
-    expect(await paged.verify()).to.include({ ok: false, rows: 20, firstBrokenSeq: '15' });
+    const paged = new AuditLog({
+      knex,
+      clock: server.clock,
+      platformKey: server.running.platform.platformKey,
+      anchorEvery: 0,
+      log: createLogger('silent'),
+      pageSize: 7,
+    });
+    try {
+      expect(await paged.verify()).to.deep.include({ ok: true, rows: 20, anchors: { checked: 4, failures: [] } });
+      await asDba((trx) => trx.raw(`update audit_log set data = '{"i": 0}' where seq = 15`));
+      expect(await paged.verify()).to.include({ ok: false, rows: 20, firstBrokenSeq: '15' });
+    } finally {
+      await paged.close();
+    }
   });
 
   it('gives 100 concurrent appends seq 1 to 100, one chain with no fork', async () => {
-    const appended = await Promise.all(Array.from({ length: 100 }, (_, i) => audit.append(entry(i + 1))));
-    expect(appended.map((a) => Number(a.seq)).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => audit.append(entry(i + 1))));
     const rows = await readRows();
+    expect(rows.map((r) => Number(r.seq))).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.data.i).sort((a, b) => Number(a) - Number(b))).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.prevHash)).size, 'every prev_hash used once').to.equal(100);
     expect(await audit.verify()).to.deep.equal({ ok: true, rows: 100, anchors: { checked: 100 / ANCHOR_EVERY, failures: [] } });
   });
@@ -142,8 +164,15 @@ describe('audit log: hash chain and signed anchors', () => {
   (onPostgres() ? it : it.skip)('keeps one chain when two platform instances append at once (PostgreSQL)', async () => {
     const second = await openDatabase({ databaseUrl: server.database.databaseUrl, dataDir: server.database.dataDir });
     try {
-      const other = new AuditLog({ knex: second.knex, clock: server.clock, platformKey: server.running.platform.platformKey, anchorEvery: ANCHOR_EVERY, log: createLogger('silent') });
+      const other = new AuditLog({
+        knex: second.knex,
+        clock: server.clock,
+        platformKey: server.running.platform.platformKey,
+        anchorEvery: ANCHOR_EVERY,
+        log: createLogger('silent'),
+      });
       await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? audit : other).append(entry(i + 1))));
+      await other.close();
     } finally {
       await second.close();
     }
@@ -153,16 +182,22 @@ describe('audit log: hash chain and signed anchors', () => {
   it('leaves no row, no anchor and no gap when the transaction of an append rolls back', async () => {
     await appendMany(ANCHOR_EVERY - 1);
     const rolledBack = knex.transaction(async (trx) => {
-      const { seq } = await audit.append(entry(99), trx);
-      expect(seq).to.equal(String(ANCHOR_EVERY));
-      expect(await trx('audit_anchors').where({ seq }).first(), 'anchored in the same transaction').to.exist;
+      await audit.append(entry(99), trx);
+      expect(await trx('audit_inbox').pluck('entity_id'), 'waiting in the same transaction').to.deep.equal(['task-99']);
       throw new Error('the state change failed');
     });
-    expect(await rolledBack.then(() => 'committed', (e: Error) => e.message)).to.equal('the state change failed');
+    expect(
+      await rolledBack.then(
+        () => 'committed',
+        (e: Error) => e.message,
+      ),
+    ).to.equal('the state change failed');
+    await audit.flush();
     expect(await readRows()).to.have.length(ANCHOR_EVERY - 1);
+    expect(await knex('audit_inbox').select('id')).to.deep.equal([]);
     expect(await anchorSeqs()).to.deep.equal([]);
-    const next = await audit.append(entry(100));
-    expect(next.seq).to.equal(String(ANCHOR_EVERY));
+    await audit.append(entry(100));
+    expect((await readRows()).map((r) => [r.seq, r.data.i])).to.deep.include([String(ANCHOR_EVERY), 100]);
     expect(await anchorSeqs()).to.deep.equal([String(ANCHOR_EVERY)]);
     expect(await audit.verify()).to.include({ ok: true, rows: ANCHOR_EVERY });
   });
@@ -171,9 +206,34 @@ describe('audit log: hash chain and signed anchors', () => {
     await knex.transaction(async (trx) => {
       await audit.append(entry(1), trx);
       await audit.append(entry(2), trx);
-      expect(await readRows(trx)).to.have.length(2);
+      expect(await trx('audit_inbox').orderBy('id').pluck('entity_id')).to.deep.equal(['task-1', 'task-2']);
     });
+    await audit.flush();
+    expect((await readRows()).map((r) => r.entityId)).to.deep.equal(['task-1', 'task-2']);
     expect(await audit.verify()).to.include({ ok: true, rows: 2 });
+  });
+
+  it('chains at start the entries a killed process committed and never chained', async () => {
+    await appendMany(3);
+    const committed = { actor: 'clerk.health', action: 'task.completed', entity_type: 'task', data: '{"i":4}' };
+    await knex('audit_inbox').insert([
+      { ...committed, at: '2026-12-01T08:00:00.000Z', entity_id: 'task-4' },
+      { ...committed, at: '2026-12-01T08:00:00.001Z', entity_id: 'task-5', data: '{"i":5}' },
+    ]);
+    const restarted = new AuditLog({
+      knex,
+      clock: server.clock,
+      platformKey: server.running.platform.platformKey,
+      anchorEvery: ANCHOR_EVERY,
+      log: createLogger('silent'),
+    });
+    await restarted.close();
+    expect((await readRows()).map((r) => `${r.seq}:${r.entityId}:${r.at}`).slice(3)).to.deep.equal([
+      '4:task-4:2026-12-01T08:00:00.000Z',
+      '5:task-5:2026-12-01T08:00:00.001Z',
+    ]);
+    expect(await knex('audit_inbox').select('id')).to.deep.equal([]);
+    expect(await audit.verify()).to.deep.equal({ ok: true, rows: 5, anchors: { checked: 1, failures: [] } });
   });
 
   it(`signs the head every ${ANCHOR_EVERY} rows, with the platform key`, async () => {
@@ -197,7 +257,9 @@ describe('audit log: hash chain and signed anchors', () => {
       for (const row of await readRows(trx)) {
         if (row.seq === '3') row.data = { ...row.data, decision: 'reject' };
         const hash = rowHash(prevHash, row);
-        await trx('audit_log').where({ seq: row.seq }).update({ data: JSON.stringify(row.data), prev_hash: prevHash, hash });
+        await trx('audit_log')
+          .where({ seq: row.seq })
+          .update({ data: JSON.stringify(row.data), prev_hash: prevHash, hash });
         prevHash = hash;
       }
     });
@@ -214,7 +276,9 @@ describe('audit log: hash chain and signed anchors', () => {
     await asDba(async (trx) => {
       const [row] = (await readRows(trx)).slice(-1);
       row.data = { forged: true };
-      await trx('audit_log').where({ seq: row.seq }).update({ data: JSON.stringify(row.data), hash: rowHash(row.prevHash, row) });
+      await trx('audit_log')
+        .where({ seq: row.seq })
+        .update({ data: JSON.stringify(row.data), hash: rowHash(row.prevHash, row) });
     });
     expect(await audit.verify()).to.include({ ok: true });
   });
@@ -248,7 +312,9 @@ describe('audit log: hash chain and signed anchors', () => {
       await trx('audit_anchors').where({ seq: 5 }).update({ seq: 6, hash: rows[5].hash });
       const signedAt = new Date().toISOString();
       const forged = { seq: '10', hash: rows[9].hash, signedAt };
-      await trx('audit_anchors').where({ seq: 10 }).update({ signature: other.sign(anchorMessage(forged)), key_id: other.keyId, signed_at: signedAt });
+      await trx('audit_anchors')
+        .where({ seq: 10 })
+        .update({ signature: other.sign(anchorMessage(forged)), key_id: other.keyId, signed_at: signedAt });
     });
     const { anchors } = await audit.verify();
     expect(anchors.failures.map((f) => f.seq)).to.deep.equal(['6', '10']);
@@ -276,7 +342,13 @@ describe('audit log: hash chain and signed anchors', () => {
   it('extracts the rows of one entity, in order', async () => {
     await audit.append({ actor: 'applicant1', action: 'application.created', entityType: 'application', entityId: 'A' });
     await audit.append({ actor: 'applicant2', action: 'application.created', entityType: 'application', entityId: 'B' });
-    await audit.append({ actor: 'clerk.health', action: 'task.completed', entityType: 'application', entityId: 'A', data: { decision: 'approve' } });
+    await audit.append({
+      actor: 'clerk.health',
+      action: 'task.completed',
+      entityType: 'application',
+      entityId: 'A',
+      data: { decision: 'approve' },
+    });
     const rows = await audit.extract('application', 'A');
     expect(rows.map((r) => [r.seq, r.action])).to.deep.equal([
       ['1', 'application.created'],

@@ -75,7 +75,6 @@ describe('auth: sign-in and route authorization', () => {
     const original = audit.append;
     audit.append = async (entry) => {
       entries.push(entry);
-      return { seq: '0', hash: '' };
     };
     try {
       await login('enterprise1', 'nope');
@@ -90,6 +89,7 @@ describe('auth: sign-in and route authorization', () => {
     expect(entries[1].data!.reason).to.equal('unknown-user');
 
     await login('enterprise1', 'still wrong');
+    await audit.flush();
     const rows = await server.running.platform.db.knex('audit_log').where({ action: 'auth.login-failed', entity_id: 'enterprise1' });
     expect(rows).to.have.length(1);
     expect(rows[0]).to.include({ actor: 'anonymous', entity_type: 'user' });
@@ -112,7 +112,11 @@ describe('auth: sign-in and route authorization', () => {
   it('answers 401 for no token, a token that is not one, another scheme, and a token of another secret', async () => {
     expectError(await server.request('GET', '/api/v1/auth/me'), 401, 'UNAUTHORIZED');
     expectError(await server.request('GET', '/api/v1/auth/me', { token: 'garbage' }), 401, 'UNAUTHORIZED');
-    expectError(await server.request('GET', '/api/v1/auth/me', { headers: { authorization: 'Basic YWRtaW46ZGVtbw==' } }), 401, 'UNAUTHORIZED');
+    expectError(
+      await server.request('GET', '/api/v1/auth/me', { headers: { authorization: 'Basic YWRtaW46ZGVtbw==' } }),
+      401,
+      'UNAUTHORIZED',
+    );
     const forged = await new SignJWT({ name: 'x' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('admin')
@@ -186,7 +190,8 @@ describe('auth: sign-in and route authorization', () => {
   it('replaces the route policies at every start and keeps who holds which role; seeding again adds nothing', async () => {
     const { db, config, clock, audit, log } = server.running.platform;
     const knex = db.knex;
-    const count = async (table: string, where: Record<string, string> = {}) => Number((await knex(table).where(where).count({ n: '*' }))[0].n);
+    const count = async (table: string, where: Record<string, string> = {}) =>
+      Number((await knex(table).where(where).count({ n: '*' }))[0].n);
     await knex('casbin_rule').insert({ ptype: 'p', v0: 'applicant', v1: '*', v2: '/api/v1/*', v3: '.*' });
     const [grants, users] = [await count('casbin_rule', { ptype: 'g' }), await count('users')];
 
@@ -318,7 +323,12 @@ describe('auth: tokens of an identity provider (JWKS)', () => {
   let server: TestServer;
 
   const providerToken = (claims: Record<string, unknown>, key = providerKey, expiresIn: number | string = '10m') =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'idp-1' }).setIssuer('https://idp.example.gov').setIssuedAt().setExpirationTime(expiresIn).sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+      .setIssuer('https://idp.example.gov')
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(key);
 
   before(async () => {
     const pair = await generateKeyPair('ES256');
@@ -338,7 +348,7 @@ describe('auth: tokens of an identity provider (JWKS)', () => {
     await new Promise((resolve) => jwks?.close(resolve));
   });
 
-  it('accepts a provider token naming a user by preferred_username, with that user\'s roles', async () => {
+  it("accepts a provider token naming a user by preferred_username, with that user's roles", async () => {
     const token = await providerToken({ sub: 'f3a9c2', preferred_username: 'clerk.health' });
     const me = await server.request('GET', '/api/v1/auth/me', { token });
     expect(me.status, me.text).to.equal(200);
@@ -356,11 +366,19 @@ describe('auth: tokens of an identity provider (JWKS)', () => {
     const forged = await providerToken({ preferred_username: 'admin' }, otherKey);
     expectError(await server.request('GET', '/api/v1/audit/verify', { token: forged }), 401, 'UNAUTHORIZED');
     const past = Math.floor(Date.now() / 1000) - 60;
-    expectError(await server.request('GET', '/api/v1/auth/me', { token: await providerToken({ preferred_username: 'admin' }, providerKey, past) }), 401, 'UNAUTHORIZED');
-    expectError(await server.request('GET', '/api/v1/auth/me', { token: await providerToken({ preferred_username: 'stranger' }) }), 401, 'UNAUTHORIZED');
+    expectError(
+      await server.request('GET', '/api/v1/auth/me', { token: await providerToken({ preferred_username: 'admin' }, providerKey, past) }),
+      401,
+      'UNAUTHORIZED',
+    );
+    expectError(
+      await server.request('GET', '/api/v1/auth/me', { token: await providerToken({ preferred_username: 'stranger' }) }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
-  it('still accepts the platform\'s own tokens alongside', async () => {
+  it("still accepts the platform's own tokens alongside", async () => {
     const me = await server.request('GET', '/api/v1/auth/me', { token: await server.login('applicant1') });
     expect(me.status).to.equal(200);
   });
@@ -368,7 +386,11 @@ describe('auth: tokens of an identity provider (JWKS)', () => {
   it('in production with only the provider configured, turns password sign-in off and takes provider tokens', async () => {
     const production = await startTestServer({ nodeEnv: 'production', production: true, jwksUrl });
     try {
-      expectError(await production.request('POST', LOGIN, { json: { username: 'admin', password: 'demo' } }), 403, 'PASSWORD_LOGIN_DISABLED');
+      expectError(
+        await production.request('POST', LOGIN, { json: { username: 'admin', password: 'demo' } }),
+        403,
+        'PASSWORD_LOGIN_DISABLED',
+      );
       const me = await production.request('GET', '/api/v1/auth/me', { token: await providerToken({ preferred_username: 'admin' }) });
       expect(me.status, me.text).to.equal(200);
       expect(fs.existsSync(path.join(production.database.dataDir, 'keys', 'jwt-secret'))).to.equal(false);
@@ -393,7 +415,10 @@ describe('auth: production mode', () => {
 
   it('signs in a user whose password is a real one', async () => {
     const { auth, db } = server.running.platform;
-    await db.knex('users').where({ id: 'enterprise1' }).update({ password_hash: await auth.hashPassword('a real passphrase') });
+    await db
+      .knex('users')
+      .where({ id: 'enterprise1' })
+      .update({ password_hash: await auth.hashPassword('a real passphrase') });
     const reply = await server.request('POST', LOGIN, { json: { username: 'enterprise1', password: 'a real passphrase' } });
     expect(reply.status, reply.text).to.equal(200);
     expect(reply.body.user).to.include({ id: 'enterprise1', kind: 'enterprise' });

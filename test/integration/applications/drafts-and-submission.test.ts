@@ -283,6 +283,7 @@ describe('Applications: drafts, materials and submission (real server, database 
       expect(own.body.id).to.equal(draft.id);
       const clerk = await server.request('GET', `/api/v1/resume/${draft.resumeCode}`, { token: await server.login('clerk.health') });
       expect(clerk.status).to.equal(200);
+      await server.running.platform.audit.flush();
       const audit = await server.running.platform.db
         .knex('audit_log')
         .where({ action: 'application.resumed-by-code', entity_id: draft.id });

@@ -155,6 +155,7 @@ describe('embedded engine: jobs, mappings, gateways, user tasks, errors and inci
       (i) => i!.state === 'completed',
     );
     expect(done!.variables.approved).to.equal(true);
+    await server.running.platform.audit.flush();
     const audit = await server.running.platform.db.knex('audit_log').where({ entity_id: key }).pluck('action');
     expect(audit).to.include.members(['instance.started', 'incident.created', 'incident.resolved']);
   });

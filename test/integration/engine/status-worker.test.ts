@@ -70,6 +70,7 @@ describe('status worker', () => {
     expect(timeline).to.deep.equal(['审查中', '人工审查中', '准予许可']);
     const decided = await knex()('applications').where({ id: 'APP-1' }).first('decided_at');
     expect(decided.decided_at).to.not.equal(null);
+    await server.running.platform.audit.flush();
     const audit = await knex()('audit_log').where({ entity_type: 'application', entity_id: 'APP-1' }).orderBy('seq').pluck('action');
     expect(audit).to.deep.equal(['application.status', 'application.status', 'application.decided']);
   });

@@ -161,6 +161,7 @@ describe('Issue 6: the storage full while signing - the esign job fails and retr
     const documents = await knex()('documents').where({ application_id: id }).orderBy('kind').select('kind', 'sha256', 'license_id');
     expect(documents.map((d: any) => d.kind)).to.deep.equal(['decision', 'licence']);
     for (const d of documents) expect(await disk.has(d.sha256), d.kind).to.equal(true);
+    await server.running.platform.audit.flush();
     const signed = await knex()('audit_log').where({ action: 'application.documents-signed', entity_id: id });
     expect(signed).to.have.length(1);
 

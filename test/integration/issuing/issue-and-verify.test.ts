@@ -88,6 +88,7 @@ describe('Issuing: signed licences published to the e-licence library, and their
     expect(report.signatures).to.have.length(1);
     expect(report.signatures[0]).to.include({ valid: true, chainTrusted: true, coversWholeDocument: true });
     expect(report.signatures[0].signer!.organization).to.equal('北京市东城区卫生健康委员会');
+    await server.running.platform.audit.flush();
     const audit = await knex()('audit_log').where({ action: 'application.decided', entity_id: id }).first('data');
     expect(audit.data.basis).to.deep.include({ automatic: true });
     expect(audit.data.basis.review).to.deep.include({ passed: true, tableVersion: 1 });

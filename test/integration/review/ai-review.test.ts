@@ -122,9 +122,11 @@ describe('AI review: advisory findings recorded, the case decided by the review 
     expect(shown.materials[0]).to.include({ code: 'HP-13', documentType: 'id-card-front' });
     expect(shown.materials[0].fields).to.include({ idNumber: person.id_number, name: person.name });
     expect(shown.materials[0].text.replace(/\s/g, '')).to.include(person.name);
+    await server.running.platform.audit.flush();
     const decided = await knex()('audit_log').where({ action: 'application.decided', entity_id: id }).first('data');
     expect(decided.data.basis).to.deep.include({ automatic: true });
     expect(JSON.stringify(decided.data.basis)).to.not.include('loopback');
+    await server.running.platform.audit.flush();
     const audited = await knex()('audit_log').where({ action: 'application.ai-reviewed', entity_id: id }).first('data');
     expect(audited.data).to.deep.equal({ findings: ['HP-R03'], model: 'loopback-qwen-2026-11', promptVersion: PROMPT_VERSION });
   });

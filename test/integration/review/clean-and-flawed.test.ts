@@ -90,6 +90,7 @@ describe('Review end to end: clean cases decided automatically, flawed ones to a
         knex()('process_instances').whereRaw(`variables->>'applicationId' = ?`, [id]).select('key'),
       );
       expect(tasks).to.deep.equal([]);
+      await server.running.platform.audit.flush();
       const decided = await knex()('audit_log').where({ action: 'application.decided', entity_id: id }).first('data');
       expect(decided.data.basis).to.deep.include({ automatic: true });
       expect(decided.data.basis.review.passed).to.equal(true);

@@ -151,6 +151,7 @@ describe('Issue 8: a new version of a review table reviews the applications whos
     const settledView = await settled(id);
     expect(settledView.status).to.equal('manual_review');
     expect(settledView.findings).to.deep.equal(review.findings);
+    await server.running.platform.audit.flush();
     const audit = await knex()('audit_log').where({ action: 'application.reviewed', entity_id: id }).first('data');
     expect(audit.data).to.deep.include({ passed: false, tableVersion: version, points: [`${NEW_POINT}:block`] });
     const child = await knex()('process_instances').where({ parent_key: settledView.processInstanceKey }).first('key');
@@ -206,6 +207,7 @@ describe('Issue 8: a new version of a review table reviews the applications whos
 
     // The review made before the deployment is not made again: its findings and version stay as they were.
     expect((await view(before)).findings).to.deep.equal([]);
+    await server.running.platform.audit.flush();
     const decided = await knex()('audit_log').where({ action: 'application.decided', entity_id: before }).first('data');
     expect(decided.data.basis.review).to.deep.include({ passed: true, tableVersion: repositoryVersion });
     expect(await knex()('application_events').where({ application_id: before, kind: 'review' })).to.have.length(1);

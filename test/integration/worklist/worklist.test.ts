@@ -248,6 +248,7 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
     expect(submitted.status, submitted.text).to.equal(202);
     // The enterprise sees it as its own.
     expect((await server.request('GET', `/api/v1/applications/${id}`, { token: enterprise1 })).body.channel).to.equal('counter');
+    await server.running.platform.audit.flush();
     const audit = await knex()('audit_log').where({ action: 'application.created-at-counter', entity_id: id }).first('actor', 'data');
     expect(audit).to.deep.include({ actor: 'clerk.health' });
     const culture = await server.request('POST', '/api/v1/counter/applications', {

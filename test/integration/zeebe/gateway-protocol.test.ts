@@ -131,6 +131,7 @@ describe('Zeebe adapter: the gateway and REST calls it makes', function () {
       expect(b).to.deep.include({ bpmnProcessId: REISSUE, version: 2 });
       expect(JSON.parse(b.variables)).to.deep.equal({ n: 1, sandbox: true });
       expect(cluster.state.instances.get(byVersion.body.key)!.version).to.equal(2);
+      await platform().audit.flush();
       const audit = await platform().db.knex('audit_log').where({ action: 'instance.started', entity_id: latest.body.key }).first();
       expect(audit.data).to.deep.equal({ bpmnProcessId: REISSUE, version: 2, sandbox: true, parentKey: null });
       const missing = await request('POST', '/api/v1/process-instances', designer, { bpmnProcessId: 'no-such-process' });
@@ -184,6 +185,7 @@ describe('Zeebe adapter: the gateway and REST calls it makes', function () {
       expect(cancelled.status, cancelled.text).to.equal(204);
       expect(cluster.gateway.requests('CancelProcessInstance').at(-1)).to.deep.include({ processInstanceKey: started.body.key });
       expect((await request('POST', `/api/v1/process-instances/${started.body.key}/cancellation`, designer)).status).to.equal(404);
+      await platform().audit.flush();
       const audit = await platform().db.knex('audit_log').where({ action: 'instance.cancelled', entity_id: started.body.key }).first();
       expect(audit.actor).to.equal('designer');
     });

@@ -154,6 +154,7 @@ describe('Zeebe: the worklist through Camunda user tasks, behind the same API an
     const unclaimed = await call('clerk.health', 'POST', `/api/v1/tasks/${key}/unclaim`);
     expect(unclaimed.body).to.include({ state: 'open', assignee: null });
     expect(lastRest('DELETE', /assignee$/)!.path).to.equal(`/v2/user-tasks/${key}/assignee`);
+    await server.running.platform.audit.flush();
     const audit = await server.running.platform.db.knex('audit_log').where({ entity_id: key }).orderBy('seq').pluck('action');
     expect(audit).to.deep.equal(['task.claimed', 'task.unclaimed']);
 
@@ -200,6 +201,7 @@ describe('Zeebe: the worklist through Camunda user tasks, behind the same API an
       sort: [{ field: 'completionDate', order: 'DESC' }],
     });
     const knex = server.running.platform.db.knex;
+    await server.running.platform.audit.flush();
     expect(await knex('audit_log').where({ entity_id: key, action: 'task.completed' }).first('actor')).to.deep.equal({
       actor: 'clerk.health',
     });
