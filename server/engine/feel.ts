@@ -1,4 +1,4 @@
-import { evaluate, isFunction, isRange, unaryTest, type EvalContext } from 'feelin';
+import { evaluate, isFunction, isRange, parseExpression, parseUnaryTests, unaryTest, type EvalContext } from 'feelin';
 
 /** A FEEL expression failed to parse or evaluate; names the expression and where it stands. */
 export class FeelError extends Error {
@@ -34,10 +34,40 @@ export function toJson(value: unknown): unknown {
   return value;
 }
 
+const NAMELESS_CACHE = 10_000;
+const nameless = new Map<string, boolean>();
+
+/**
+ * Whether an expression names no variable (a literal, a comparison with one, a range): then it is evaluated without
+ * the variables. feelin copies and indexes every variable at each evaluation, which made a review table's dozens of
+ * literal rule entries cost milliseconds each over a large application form. Anything it cannot tell runs with all.
+ */
+function namesNothing(kind: 'expression' | 'unary-tests', text: string): boolean {
+  const key = `${kind}:${text}`;
+  let free = nameless.get(key);
+  if (free === undefined) {
+    let names = false;
+    try {
+      (kind === 'unary-tests' ? parseUnaryTests : parseExpression)(text, {}, undefined).iterate({
+        enter(node) {
+          if (node.type.isError || node.name === 'VariableName') names = true;
+          return !names;
+        },
+      });
+    } catch {
+      names = true;
+    }
+    free = !names;
+    if (nameless.size >= NAMELESS_CACHE) nameless.clear();
+    nameless.set(key, free);
+  }
+  return free;
+}
+
 /** Evaluates a FEEL expression (without its `=`) over the variables. */
 export function evaluateFeel(expression: string, context: EvalContext, where = 'expression'): unknown {
   try {
-    return toJson(evaluate(expression, context).value);
+    return toJson(evaluate(expression, namesNothing('expression', expression) ? {} : context).value);
   } catch (error) {
     throw new FeelError(expression, where, error);
   }
@@ -54,7 +84,7 @@ export function matchesUnaryTest(test: string, input: unknown, context: EvalCont
   const trimmed = test.trim();
   if (trimmed === '' || trimmed === '-') return true;
   try {
-    return unaryTest(trimmed, { ...context, '?': input }).value === true;
+    return unaryTest(trimmed, namesNothing('unary-tests', trimmed) ? { '?': input } : { ...context, '?': input }).value === true;
   } catch (error) {
     throw new FeelError(trimmed, where, error);
   }

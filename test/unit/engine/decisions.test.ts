@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { DecisionError, DecisionSet } from '../../../server/engine/dmn/decisions';
 
-const table = (hitPolicy: string, rules: string, extra = '', outputs = '<output id="o1" name="point" typeRef="string" /><output id="o2" name="severity" typeRef="string" />') => `<?xml version="1.0" encoding="UTF-8"?>
+const table = (
+  hitPolicy: string,
+  rules: string,
+  extra = '',
+  outputs = '<output id="o1" name="point" typeRef="string" /><output id="o2" name="severity" typeRef="string" />',
+) => `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="defs" name="Review" namespace="http://approvals">
   <decision id="review" name="审查">
     <decisionTable id="table" hitPolicy="${hitPolicy}" ${extra}>
@@ -20,7 +25,9 @@ const rule = (id: string, idValid: string, area: string, ...outs: string[]) =>
 
 describe('DMN decision tables (dmn-moddle + feelin)', () => {
   const rules =
-    rule('r1', 'false', '-', '"ID"', '"block"') + rule('r2', '-', '&lt; 20', '"AREA"', '"warn"') + rule('r3', '-', '[20..10000]', '"OK"', '"info"');
+    rule('r1', 'false', '-', '"ID"', '"block"') +
+    rule('r2', '-', '&lt; 20', '"AREA"', '"warn"') +
+    rule('r3', '-', '[20..10000]', '"OK"', '"info"');
 
   it('COLLECT returns every matching rule as an object per rule', async () => {
     const set = await DecisionSet.parse(table('COLLECT', rules));
@@ -59,6 +66,24 @@ describe('DMN decision tables (dmn-moddle + feelin)', () => {
     const set = await DecisionSet.parse(table('COLLECT', built));
     expect(set.evaluate('review', { facts: { idValid: false, id: '110105194912310021', area: 1 } })).to.deep.equal([
       { point: 'ID', severity: '身份证号 110105194912310021 校验位错误' },
+    ]);
+  });
+
+  it('entries that name no variable and entries that name one both see the right values (literals skip the variables)', async () => {
+    const mixed =
+      rule('x1', 'true', '&gt;= facts.minimum', '"BIG"', '"info"') +
+      rule('x2', 'true', '&lt; facts.minimum', '"SMALL"', 'facts.label') +
+      rule('x3', 'false', '-', '"ID"', 'null');
+    const set = await DecisionSet.parse(table('COLLECT', mixed));
+    const form = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, `value ${i}`]));
+    expect(set.evaluate('review', { form, facts: { idValid: true, area: 30, minimum: 20, label: '面积不足' } })).to.deep.equal([
+      { point: 'BIG', severity: 'info' },
+    ]);
+    expect(set.evaluate('review', { form, facts: { idValid: true, area: 10, minimum: 20, label: '面积不足' } })).to.deep.equal([
+      { point: 'SMALL', severity: '面积不足' },
+    ]);
+    expect(set.evaluate('review', { form, facts: { idValid: false, area: 10, minimum: 20 } })).to.deep.equal([
+      { point: 'ID', severity: null },
     ]);
   });
 
