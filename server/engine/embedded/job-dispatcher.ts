@@ -20,6 +20,9 @@ export type OutcomeSink = (job: JobRow & { bpmn_process_id: string; version: num
 export class JobDispatcher {
   private readonly workers = new Map<string, Registered>();
   private readonly inHand = new Set<Promise<void>>();
+  /** Types that may have activatable jobs waiting for a slot: a slot that frees takes the next at once. */
+  private readonly backlog = new Set<string>();
+  private readonly pulling = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -69,7 +72,11 @@ export class JobDispatcher {
     const byType = new Map<string, string[]>();
     for (const job of jobs) {
       const registered = this.workers.get(job.type);
-      if (!registered || registered.running >= registered.maxConcurrent) continue;
+      if (!registered) continue;
+      if (registered.running >= registered.maxConcurrent) {
+        this.backlog.add(job.type);
+        continue;
+      }
       byType.set(job.type, [...(byType.get(job.type) ?? []), job.key]);
     }
     for (const [type, keys] of byType) await this.activate(type, keys);
@@ -80,18 +87,36 @@ export class JobDispatcher {
     if (this.stopped) return;
     const now = this.clock.now();
     await this.knex('jobs').where({ state: 'activated' }).where('deadline', '<', now).update({ state: 'activatable', worker: null });
-    for (const [type, registered] of this.workers) {
-      const room = registered.maxConcurrent - registered.running;
-      if (room <= 0) continue;
-      const due = this.knex('jobs')
-        .select('key')
-        .where({ state: 'activatable', type })
-        .andWhere((q) => q.whereNull('retry_at').orWhere('retry_at', '<=', now))
-        .orderBy('key')
-        .limit(room);
-      const keys = (await due).map((r: { key: string }) => String(r.key));
-      if (keys.length) await this.activate(type, keys);
-    }
+    for (const type of this.workers.keys()) await this.activateDue(type);
+  }
+
+  /** Activates the due jobs of a type, as many as its worker has room for; the backlog is kept while room fills. */
+  private async activateDue(type: string): Promise<void> {
+    const registered = this.workers.get(type)!;
+    const room = registered.maxConcurrent - registered.running;
+    if (room <= 0 || this.stopped) return;
+    const now = this.clock.now();
+    const due = this.knex('jobs')
+      .select('key')
+      .where({ state: 'activatable', type })
+      .andWhere((q) => q.whereNull('retry_at').orWhere('retry_at', '<=', now))
+      .orderBy('key')
+      .limit(room);
+    const keys = (await due).map((r: { key: string }) => String(r.key));
+    if (keys.length < room) this.backlog.delete(type);
+    else this.backlog.add(type);
+    if (keys.length) await this.activate(type, keys);
+  }
+
+  /** A slot of a type with a backlog freed: take the next job now rather than at the next poll. */
+  private pull(type: string): void {
+    if (this.pulling.has(type) || this.stopped) return;
+    this.pulling.add(type);
+    setImmediate(() => {
+      this.activateDue(type)
+        .catch((error) => this.log.error('jobs waiting for a slot not activated; the next poll takes them', { type, error }))
+        .finally(() => this.pulling.delete(type));
+    });
   }
 
   private async activate(type: string, keys: string[]): Promise<void> {
@@ -122,6 +147,7 @@ export class JobDispatcher {
     const run = this.run(registered, row).finally(() => {
       registered.running--;
       this.inHand.delete(run);
+      if (this.backlog.has(row.type)) this.pull(row.type);
     });
     this.inHand.add(run);
   }
