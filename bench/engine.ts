@@ -129,6 +129,7 @@ try {
     instancesPerSecond: round(run.perSecond),
     p50Ms: round(percentile(run.latencies, 50)),
     p99Ms: round(percentile(run.latencies, 99)),
+    p50MsAt50: round(percentile(at50, 50)),
     p99MsAt50: round(percentile(at50, 99)),
     peakRssMb: peak(),
     bareInstancesPerSecond: round(bareRate),
