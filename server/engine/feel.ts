@@ -34,40 +34,52 @@ export function toJson(value: unknown): unknown {
   return value;
 }
 
-const NAMELESS_CACHE = 10_000;
-const nameless = new Map<string, boolean>();
+const NAMES_CACHE = 10_000;
+/** The variables each expression names, by kind and text; null when that cannot be told from the text alone. */
+const namesOf = new Map<string, string[] | null>();
 
-/**
- * Whether an expression names no variable (a literal, a comparison with one, a range): then it is evaluated without
- * the variables. feelin copies and indexes every variable at each evaluation, which made a review table's dozens of
- * literal rule entries cost milliseconds each over a large application form. Anything it cannot tell runs with all.
- */
-function namesNothing(kind: 'expression' | 'unary-tests', text: string): boolean {
+function referencedNames(kind: 'expression' | 'unary-tests', text: string): string[] | null {
   const key = `${kind}:${text}`;
-  let free = nameless.get(key);
-  if (free === undefined) {
-    let names = false;
+  let names = namesOf.get(key);
+  if (names === undefined) {
+    const found = new Set<string>();
+    let unknown = false;
     try {
       (kind === 'unary-tests' ? parseUnaryTests : parseExpression)(text, {}, undefined).iterate({
         enter(node) {
-          if (node.type.isError || node.name === 'VariableName') names = true;
-          return !names;
+          if (node.type.isError) unknown = true;
+          else if (node.name === 'VariableName') found.add(text.slice(node.from, node.to));
+          return !unknown;
         },
       });
     } catch {
-      names = true;
+      unknown = true;
     }
-    free = !names;
-    if (nameless.size >= NAMELESS_CACHE) nameless.clear();
-    nameless.set(key, free);
+    names = unknown ? null : [...found];
+    if (namesOf.size >= NAMES_CACHE) namesOf.clear();
+    namesOf.set(key, names);
   }
-  return free;
+  return names;
+}
+
+/**
+ * The variables an expression reads: only those it names. feelin copies and indexes every variable it is given at
+ * each evaluation, which made each of a review table's entries cost milliseconds over a large application form. A
+ * name that is not a variable here (a function, a context entry of the expression's own, a name the text alone
+ * cannot tell) gives it all of them.
+ */
+function scopeFor(kind: 'expression' | 'unary-tests', text: string, context: EvalContext): EvalContext {
+  const names = referencedNames(kind, text);
+  if (!names || !names.every((name) => Object.hasOwn(context, name))) return context;
+  const scope: EvalContext = {};
+  for (const name of names) scope[name] = context[name];
+  return scope;
 }
 
 /** Evaluates a FEEL expression (without its `=`) over the variables. */
 export function evaluateFeel(expression: string, context: EvalContext, where = 'expression'): unknown {
   try {
-    return toJson(evaluate(expression, namesNothing('expression', expression) ? {} : context).value);
+    return toJson(evaluate(expression, scopeFor('expression', expression, context)).value);
   } catch (error) {
     throw new FeelError(expression, where, error);
   }
@@ -84,7 +96,7 @@ export function matchesUnaryTest(test: string, input: unknown, context: EvalCont
   const trimmed = test.trim();
   if (trimmed === '' || trimmed === '-') return true;
   try {
-    return unaryTest(trimmed, namesNothing('unary-tests', trimmed) ? { '?': input } : { ...context, '?': input }).value === true;
+    return unaryTest(trimmed, { ...scopeFor('unary-tests', trimmed, context), '?': input }).value === true;
   } catch (error) {
     throw new FeelError(trimmed, where, error);
   }
