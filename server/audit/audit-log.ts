@@ -39,6 +39,8 @@ const VERIFY_PAGE_SIZE = 5000;
 const CHAIN_BATCH = 500;
 /** How often the inbox is looked at when nothing said it has rows (a row committed by another process). */
 const CHAIN_EVERY_MS = 1000;
+/** How long a commit's entries wait for others to share their chaining: one transaction for a burst, not one each. */
+const CHAIN_AFTER_MS = 20;
 
 /**
  * The append-only, hash-chained audit log (`audit_log`) and its signed anchors (`audit_anchors`).
@@ -131,14 +133,14 @@ export class AuditLog {
     return records.map(toAuditRow);
   }
 
-  /** A chaining soon (appends in a burst share one). */
+  /** A chaining shortly (appends in a burst share one). */
   private soon(): void {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.scheduled = false;
       this.flush().catch((error) => this.options.log.error('audit entries not chained yet; retried', { error }));
-    });
+    }, CHAIN_AFTER_MS).unref();
   }
 
   private async drain(): Promise<void> {
@@ -149,7 +151,10 @@ export class AuditLog {
   private async chainIn(trx: Knex.Transaction): Promise<number> {
     const { anchorEvery } = this.options;
     const head = await this.lockedHead(trx);
-    const waiting: InboxRow[] = await trx('audit_inbox').orderBy('id').limit(CHAIN_BATCH).select('*');
+    // Taken out of the inbox in the statement that reads them; the transaction puts them back if chaining fails.
+    const waiting: InboxRow[] = (
+      await trx.raw(`delete from audit_inbox where id in (select id from audit_inbox order by id limit ?) returning *`, [CHAIN_BATCH])
+    ).rows.sort((a: InboxRow, b: InboxRow) => Number(BigInt(a.id) - BigInt(b.id)));
     if (!waiting.length) return 0;
     let seq = head ? BigInt(head.seq) : 0n;
     let prevHash = head?.hash ?? GENESIS_HASH;
@@ -182,12 +187,6 @@ export class AuditLog {
       prevHash = hash;
     }
     await trx('audit_log').insert(rows);
-    await trx('audit_inbox')
-      .whereIn(
-        'id',
-        waiting.map((entry) => entry.id),
-      )
-      .delete();
     for (const anchor of anchors) await this.sign(trx, anchor);
     return waiting.length;
   }
