@@ -54,7 +54,7 @@ const CHAIN_AFTER_MS = 20;
  */
 export class AuditLog {
   private chaining: Promise<void> = Promise.resolve();
-  private scheduled = false;
+  private scheduled: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -69,15 +69,7 @@ export class AuditLog {
    * chained once that transaction has committed. Without `trx`, it is chained before this returns.
    */
   async append(entry: AuditEntry, trx?: Knex.Transaction): Promise<void> {
-    const prepared = prepare(entry);
-    const row = {
-      at: this.now(),
-      actor: prepared.fields.actor,
-      action: prepared.fields.action,
-      entity_type: prepared.fields.entityType,
-      entity_id: prepared.fields.entityId,
-      data: prepared.dataJson,
-    };
+    const row = this.inboxRow(entry);
     if (!trx) {
       await this.options.knex('audit_inbox').insert(row);
       await this.flush();
@@ -88,6 +80,27 @@ export class AuditLog {
       () => this.soon(),
       () => {},
     );
+  }
+
+  /**
+   * The `audit_inbox` row of an entry, checked, for a statement that writes it along with the change it records
+   * (the engine's single-statement instance start); call `committed()` once that has committed.
+   */
+  inboxRow(entry: AuditEntry): InboxColumns {
+    const prepared = prepare(entry);
+    return {
+      at: this.now(),
+      actor: prepared.fields.actor,
+      action: prepared.fields.action,
+      entity_type: prepared.fields.entityType,
+      entity_id: prepared.fields.entityId,
+      data: prepared.dataJson,
+    };
+  }
+
+  /** Entries were written to the inbox by a statement of the caller's, now committed: chain them shortly. */
+  committed(): void {
+    this.soon();
   }
 
   /** Chains every entry committed so far. */
@@ -101,6 +114,8 @@ export class AuditLog {
   async close(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.scheduled);
+    this.scheduled = undefined;
     await this.flush().catch((error) => this.options.log.error('audit entries left in the inbox; the next start chains them', { error }));
   }
 
@@ -136,9 +151,8 @@ export class AuditLog {
   /** A chaining shortly (appends in a burst share one). */
   private soon(): void {
     if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    setTimeout(() => {
-      this.scheduled = false;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = undefined;
       this.flush().catch((error) => this.options.log.error('audit entries not chained yet; retried', { error }));
     }, CHAIN_AFTER_MS).unref();
   }
@@ -227,14 +241,17 @@ export class AuditLog {
 }
 
 /** An entry waiting to be chained: `at` and `data` as the text the hash covers. */
-interface InboxRow {
-  id: string;
+export interface InboxColumns {
   at: string;
   actor: string;
   action: string;
   entity_type: string;
   entity_id: string | null;
   data: string;
+}
+
+interface InboxRow extends InboxColumns {
+  id: string;
 }
 
 interface Prepared {

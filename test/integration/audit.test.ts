@@ -213,6 +213,23 @@ describe('audit log: hash chain and signed anchors', () => {
     expect(await audit.verify()).to.include({ ok: true, rows: 2 });
   });
 
+  it('should NOT chain anything once closed (a chaining it had scheduled is dropped)', async () => {
+    const everyRow = new AuditLog({
+      knex,
+      clock: server.clock,
+      platformKey: server.running.platform.platformKey,
+      anchorEvery: 1,
+      log: createLogger('silent'),
+    });
+    await everyRow.close();
+    const committed = { actor: 'clerk.health', action: 'task.completed', entity_type: 'task', at: '2026-12-01T08:00:00.000Z' };
+    await knex('audit_inbox').insert([1, 2, 3].map((i) => ({ ...committed, entity_id: `task-${i}`, data: `{"i":${i}}` })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await audit.flush();
+    expect((await readRows()).map((r) => r.entityId)).to.deep.equal(['task-1', 'task-2', 'task-3']);
+    expect(await anchorSeqs(), 'anchors of the closed log, which signs every row').to.deep.equal([]);
+  });
+
   it('chains at start the entries a killed process committed and never chained', async () => {
     await appendMany(3);
     const committed = { actor: 'clerk.health', action: 'task.completed', entity_type: 'task', data: '{"i":4}' };
