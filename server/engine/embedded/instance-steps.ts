@@ -11,6 +11,7 @@ import { KeyedLock } from './keyed-lock';
 import { LiveSessions } from './live-sessions';
 import type { RunStatement } from './prepared';
 import { commitJobStep, isPlainJobStep } from './job-step';
+import { commitPlainStart, isPlainStart, type NewInstance } from './start-step';
 import {
   commitStep,
   insertInstance,
@@ -75,54 +76,52 @@ export class InstanceSteps {
     const outcome = await session.apply({ kind: 'start', variables });
     const now = clock.now();
     const reserved: string[] = [];
+    const fields: NewInstance = {
+      bpmn_process_id: request.bpmnProcessId,
+      version: resource.version,
+      resource_key: resource.key,
+      variables,
+      parent_key: parent?.key ?? null,
+      parent_element_instance: parent?.executionId ?? null,
+      sandbox,
+      started_by: request.actor,
+      started_at: now,
+    };
+    const started = (key: string) => ({
+      actor: request.actor,
+      action: 'instance.started',
+      entityType: 'process-instance',
+      entityId: key,
+      data: { bpmnProcessId: request.bpmnProcessId, version: resource.version, sandbox, parentKey: parent?.key ?? null },
+    });
     let stepped: Stepped;
     try {
-      stepped = await knex.transaction(async (trx) => {
-        const instance = await insertInstance(
-          trx,
-          {
-            bpmn_process_id: request.bpmnProcessId,
-            version: resource.version,
-            resource_key: resource.key,
-            state: 'active',
-            variables,
-            active_elements: [],
-            waiting: [],
-            parent_key: parent?.key ?? null,
-            parent_element_instance: parent?.executionId ?? null,
-            sandbox,
-            started_by: request.actor,
-            started_at: now,
-          },
+      if (isPlainStart(outcome)) {
+        const reserve = (type: string) => dispatcher.reserve(type);
+        stepped = {
           outcome,
-          now,
-        );
-        const key = String(instance.key);
-        // The audit row last: its lock orders every append and is held until the commit.
-        const auditStart = () =>
-          audit.append(
-            {
-              actor: request.actor,
-              action: 'instance.started',
-              entityType: 'process-instance',
-              entityId: key,
-              data: { bpmnProcessId: request.bpmnProcessId, version: resource.version, sandbox, parentKey: parent?.key ?? null },
-            },
-            trx,
-          );
-        if (outcome.incident) {
-          const incidentKey = await recordIncident(trx, instance, outcome.incident, { kind: 'start', variables }, null, now);
-          await auditStart();
-          await this.auditIncident(trx, key, incidentKey, outcome.incident);
-          return { instance, outcome, incidentKey };
-        }
-        const committed = {
-          ...(await insertWaits(trx, instance, outcome, now, (type) => dispatcher.reserve(type), reserved)),
-          cancelledTaskKeys: [],
+          ...(await commitPlainStart(this.host.run, fields, outcome, now, reserve, reserved, audit.inboxRow(started('0')))),
         };
-        await auditStart();
-        return { instance, outcome, committed };
-      });
+        audit.committed();
+      } else {
+        stepped = await knex.transaction(async (trx) => {
+          const instance = await insertInstance(trx, { ...fields, state: 'active', active_elements: [], waiting: [] }, outcome, now);
+          const key = String(instance.key);
+          const auditStart = () => audit.append(started(key), trx);
+          if (outcome.incident) {
+            const incidentKey = await recordIncident(trx, instance, outcome.incident, { kind: 'start', variables }, null, now);
+            await auditStart();
+            await this.auditIncident(trx, key, incidentKey, outcome.incident);
+            return { instance, outcome, incidentKey };
+          }
+          const committed = {
+            ...(await insertWaits(trx, instance, outcome, now, (type) => dispatcher.reserve(type), reserved)),
+            cancelledTaskKeys: [],
+          };
+          await auditStart();
+          return { instance, outcome, committed };
+        });
+      }
     } catch (error) {
       reserved.forEach((type) => dispatcher.release(type));
       await session.close();

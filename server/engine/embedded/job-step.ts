@@ -5,6 +5,7 @@ import {
   jobRows,
   somethingEnded,
   stateColumns,
+  toTextArray,
   type Committed,
   type InstanceRow,
   type JobClaim,
@@ -103,9 +104,4 @@ export async function commitJobStep(
   const jobs = parse(row.jobs) as JobRow[];
   const cancelledTaskKeys = (parse(row.cancelled_tasks) as (string | number)[]).map(String);
   return { ...committedJobs(instance, jobs), newTaskKeys: [], newSubscriptions: [], cancelledTaskKeys };
-}
-
-/** A PostgreSQL array literal, for a parameter cast to text[]. */
-function toTextArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }

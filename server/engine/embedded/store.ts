@@ -72,6 +72,11 @@ export function somethingEnded(before: string[], outcome: StepOutcome, action: A
   return before.some((id) => !now.has(id) && id !== target && !(target && target.startsWith(`${id}_`)));
 }
 
+/** A PostgreSQL array literal, for a parameter cast to text[]. */
+export function toTextArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
 export const stateColumns = (outcome: StepOutcome, now: Date) => ({
   engine_state: outcome.state === 'completed' ? null : outcome.engineState,
   variables: JSON.stringify(outcome.variables),
