@@ -1,5 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
-import sharp from 'sharp';
+import { loadSharp } from '../images/sharp';
 import { AppError } from '../errors';
 import type { MaterialFileType } from './file-type';
 
@@ -32,6 +32,7 @@ export async function checkFileOpens(
     return { pages };
   }
   try {
+    const sharp = await loadSharp();
     const image = sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
     const meta = await image.metadata();
     if (!meta.width || !meta.height) throw new Error('no size');

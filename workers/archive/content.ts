@@ -1,5 +1,5 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFStream, type PDFObject } from 'pdf-lib';
-import sharp from 'sharp';
+import { loadSharp } from '../../server/images/sharp';
 import type { MediaType } from './layout';
 
 export interface ContentFindings {
@@ -123,6 +123,7 @@ function activeNames(object: PDFObject, found: Set<string>): void {
 }
 
 async function checkImage(bytes: Uint8Array, format: 'jpeg' | 'png', findings: ContentFindings): Promise<void> {
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(bytes).metadata();
     if (meta.format !== format)

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../server/images/sharp';
 import { estimateSkew } from './deskew';
 import { OcrBadImage } from './errors';
 import type { OcrBox } from './engine';
@@ -31,6 +31,7 @@ const MIN_SIDE = 100;
 const MAX_INPUT_PIXELS = 150_000_000;
 
 async function decode(bytes: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
+  const sharp = await loadSharp();
   try {
     const image = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).rotate();
     const meta = await image.metadata();
@@ -131,6 +132,7 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
 
 /** The light evened out, the skew undone, and the PNG for tesseract. */
 async function finish(decoded: PreparedImage['decoded'], turned: QuarterTurn): Promise<PreparedImage> {
+  const sharp = await loadSharp();
   let { width, height } = decoded;
   let grey = evenLight(decoded.grey, width, height);
   const skew = estimateSkew(grey, width, height);
@@ -155,6 +157,7 @@ async function finish(decoded: PreparedImage['decoded'], turned: QuarterTurn): P
  * as it came, whatever it was turned by since.
  */
 export async function turnImage(image: PreparedImage, degrees: QuarterTurn): Promise<PreparedImage> {
+  const sharp = await loadSharp();
   if (degrees === image.turned) return image;
   const by = (degrees - image.turned + 360) % 360;
   const { grey, width, height } = image.decoded;
@@ -168,6 +171,7 @@ export async function turnImage(image: PreparedImage, degrees: QuarterTurn): Pro
 
 /** A field's region cut out, with a margin, and scaled so its text is about 48 pixels high. */
 export async function crop(image: PreparedImage, region: OcrBox, margin = 0.35): Promise<Buffer | undefined> {
+  const sharp = await loadSharp();
   const h = region.y1 - region.y0;
   const pad = Math.round(h * margin);
   const left = Math.max(0, Math.round(region.x0 - pad));
@@ -237,6 +241,7 @@ export function textLineIn(image: PreparedImage, region: OcrBox): OcrBox | undef
  * right set close. Undefined when no gap is that wide.
  */
 export async function closeGaps(cropped: Buffer): Promise<Buffer | undefined> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(cropped).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   const { width, height } = info;
   const widest = Math.max(2, Math.round(height * 0.2));
