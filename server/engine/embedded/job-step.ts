@@ -54,8 +54,8 @@ export async function commitJobStep(
         where key = ? and exists (select 1 from claim) returning key
      ), inserted as (
        insert into jobs (instance_key, element_id, element_instance_id, type, headers, variables, retries, state, activation, worker, deadline, created_at)
-       select instance_key, element_id, element_instance_id, type, headers, variables, retries, state, activation, worker, deadline, created_at
-         from jsonb_to_recordset(?::jsonb) as x(instance_key bigint, element_id text, element_instance_id text, type text, headers jsonb,
+       select (select key from instance), element_id, element_instance_id, type, headers, variables, retries, state, activation, worker, deadline, created_at
+         from jsonb_to_recordset(?::jsonb) as x(element_id text, element_instance_id text, type text, headers jsonb,
               variables jsonb, retries int, state text, activation int, worker text, deadline timestamptz, created_at timestamptz)
         where exists (select 1 from instance)
        on conflict (instance_key, element_instance_id) do nothing
@@ -85,7 +85,7 @@ export async function commitJobStep(
       toTextArray(state.waiting),
       state.ended_at,
       instance.key,
-      JSON.stringify(jobRows(instance, outcome, now, reserve, reserved)),
+      JSON.stringify(jobRows(outcome, now, reserve, reserved)),
       now,
       ended,
       instance.key,

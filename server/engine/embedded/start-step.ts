@@ -29,7 +29,6 @@ export async function commitPlainStart(
   entry: InboxColumns,
 ): Promise<{ instance: InstanceRow; committed: Committed }> {
   const state = stateColumns(outcome, now);
-  const placeholder = { ...fields, key: '0', revision: 1 } as unknown as InstanceRow;
   const [row] = await run(
     'engine-start',
     `with instance as (
@@ -67,7 +66,7 @@ export async function commitPlainStart(
       fields.started_by,
       fields.started_at,
       state.ended_at,
-      JSON.stringify(jobRows(placeholder, outcome, now, reserve, reserved)),
+      JSON.stringify(jobRows(outcome, now, reserve, reserved)),
       entry.at,
       entry.actor,
       entry.action,

@@ -86,12 +86,12 @@ export const stateColumns = (outcome: StepOutcome, now: Date) => ({
   ended_at: outcome.state === 'completed' ? now : null,
 });
 
-export function jobRows(instance: InstanceRow, outcome: StepOutcome, now: Date, reserve: Reserve, reserved: string[]): Vars[] {
+/** A step's new jobs as rows, without their instance's key (a statement that makes the instance gives it there). */
+export function jobRows(outcome: StepOutcome, now: Date, reserve: Reserve, reserved: string[]): Vars[] {
   return outcome.jobs.map((j) => {
     const slot = reserve(j.type);
     if (slot) reserved.push(j.type);
     return {
-      instance_key: instance.key,
       element_id: j.elementId,
       element_instance_id: j.executionId,
       type: j.type,
@@ -197,7 +197,10 @@ export async function insertWaits(
     if (!rows.length) return [];
     return (await trx(table).insert(rows).onConflict(['instance_key', 'element_instance_id']).ignore().returning('*')) as T[];
   };
-  const jobs = await insert<JobRow>('jobs', asColumns(jobRows(instance, outcome, now, reserve, reserved)));
+  const jobs = await insert<JobRow>(
+    'jobs',
+    asColumns(jobRows(outcome, now, reserve, reserved).map((row) => ({ instance_key: instance.key, ...row }))),
+  );
   const tasks = await insert<{ key: string }>(
     'tasks',
     outcome.userTasks.map((t) => ({

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { shanghaiDate } from '../../../server/calendar/local-date';
 import { idCardPhoto, personRow } from '../../support/documents';
 import { embedded, eventually } from '../../support/engine';
+import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 import { startTestServer, type TestServer } from '../../support/server';
 import { setWallClock } from '../../support/wall-clock';
 
@@ -96,17 +97,8 @@ describe("Deadlines of the clerk's tasks across 国庆 2026 and a pause for corr
     });
     expect(created.status, created.text).to.equal(201);
     caseId = created.body.id;
-    const form = {
-      changeReason: '原法定代表人调任',
-      registrationChangeDate: '2026-09-15',
-      hygieneManager: '陈晓东',
-      hygieneManagerPhone: '13912345678',
-      staffCount: 12,
-      certifiedStaffCount: 12,
-      contactName: '陈晓东',
-      contactPhone: '13912345678',
-      commitmentAccepted: true,
-    };
+    // Changed before the case is submitted (the clock stands at 2026-09-30).
+    const form = { ...HYGIENE_CHANGE_FORM, changeReason: '原法定代表人调任', registrationChangeDate: '2026-09-15' };
     expect((await server.request('PATCH', `/api/v1/applications/${caseId}`, { token: enterprise, json: { form } })).status).to.equal(200);
     const e = await knex()('enterprises').where({ uscc: '91110000600037341L' }).first('legal_representative_id_number');
     // The ID card of someone else than the registered representative: a blocking finding, so the case goes to a clerk.
