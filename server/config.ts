@@ -29,6 +29,8 @@ export interface Config {
   signingCaDir: string;
   /** Tesseract workers reading uploads at once (each about 100 MB); the cores by default. */
   ocrWorkers: number;
+  /** Time limit of reading one upload once a worker takes it; a reading past it fails and is tried again later. */
+  ocrTimeoutMs: number;
   /** SMS notices through an SMTP relay to an e-mail-to-SMS gateway; the log when unset. */
   smtp?: { url: string; from: string; recipientPattern: string };
   /** The process engine: bpmn-engine in this process, or a Camunda 8 cluster (docs/zeebe.md). */
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         }
       : undefined,
     ocrWorkers: integer(env, 'OCR_WORKERS', Math.max(1, Math.min(4, os.availableParallelism()))),
+    ocrTimeoutMs: integer(env, 'OCR_TIMEOUT_MS', 20_000),
     signingCaDir: path.resolve(env.SIGNING_CA_DIR || path.join(env.DATA_DIR || './data', 'ca')),
     engine: (env.ENGINE || 'embedded') as Config['engine'],
     engineThreadsFrom: integer(env, 'ENGINE_THREADS_FROM', 4),

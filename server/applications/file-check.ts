@@ -1,4 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
+import { uploadDecodeSlots } from '../images/decode-slots';
 import { loadSharp } from '../images/sharp';
 import { AppError } from '../errors';
 import type { MaterialFileType } from './file-type';
@@ -20,7 +21,7 @@ export async function checkFileOpens(
   if (type === 'pdf') {
     let document: PDFDocument;
     try {
-      document = await PDFDocument.load(bytes, { updateMetadata: false });
+      document = await uploadDecodeSlots.run(() => PDFDocument.load(bytes, { updateMetadata: false }));
     } catch (error) {
       if ((error as Error).name === 'EncryptedPDFError' || /encrypt/i.test((error as Error).message))
         throw refuse('PDF_ENCRYPTED', `"${options.name}"设置了密码或加密，请上传未加密的 PDF`);
@@ -33,11 +34,14 @@ export async function checkFileOpens(
   }
   try {
     const sharp = await loadSharp();
-    const image = sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
-    const meta = await image.metadata();
-    if (!meta.width || !meta.height) throw new Error('no size');
-    // Decoding a small version proves the whole image is there (JPEG shrinks on load: cheap even for large photos).
-    await image.resize(64, 64, { fit: 'inside' }).raw().toBuffer();
+    // Decoding a small version proves the whole image is there (JPEG shrinks on load: cheap even for large photos); a
+    // PNG is decoded line by line all the same, so no more run at once than there are cores.
+    await uploadDecodeSlots.run(async () => {
+      const image = sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
+      const meta = await image.metadata();
+      if (!meta.width || !meta.height) throw new Error('no size');
+      await image.resize(64, 64, { fit: 'inside' }).raw().toBuffer();
+    });
     return {};
   } catch (error) {
     if (/pixel limit/i.test((error as Error).message))

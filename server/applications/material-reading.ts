@@ -4,7 +4,17 @@ import type { MatterCatalog } from '../matters/catalog';
 import type { Material } from '../matters/schema';
 import type { Storage } from '../storage';
 import { isEmpty, type DraftForm } from '../../workers/prefill/prefill-form';
-import { OcrError, OcrQueueFull, readDocument, type OcrPool, type OcrResult } from '../../workers/ocr/index';
+import {
+  OcrEngineFailed,
+  OcrError,
+  OcrPoolClosed,
+  OcrQueueFull,
+  OcrTimeout,
+  readDocument,
+  type OcrErrorCode,
+  type OcrPool,
+  type OcrResult,
+} from '../../workers/ocr/index';
 import type { ApplicationRow, MaterialRow } from './store';
 
 /** What a material's reading left: the fields, or why there are none. Stored in `application_materials.ocr`. */
@@ -16,11 +26,32 @@ export interface StoredReading {
   source?: OcrResult['source'];
   ms?: number;
   note?: string;
+  /** The reading failed for a reason that may pass (a timeout, a crashed worker): it is read again, a bounded number of times. */
+  retryable?: true;
 }
 
 export type ReadingOutcome = { status: 'done' | 'failed'; reading: StoredReading } | { status: 'pending' };
 
-const READ_TIMEOUT_MS = 20_000;
+export const READ_TIMEOUT_MS = 20_000;
+/** Readings of one material at most, the first included, when they fail for a reason that may pass. */
+export const MAX_READ_ATTEMPTS = 3;
+/** How long the background drain leaves a failed reading before it reads it again (the `ocr` job does not wait). */
+export const RETRY_AFTER_MS = 30_000;
+
+/** Why a reading failed, as the applicant and the clerk see it. */
+const FAILURE_NOTES: Record<OcrErrorCode, string> = {
+  OCR_TIMEOUT: '识别超时',
+  OCR_ENGINE_FAILED: '识别程序出错',
+  OCR_POOL_CLOSED: '识别服务已停止',
+  OCR_QUEUE_FULL: '识别排队已满',
+  OCR_BAD_IMAGE: '图片无法解码，或太小看不清文字',
+  OCR_UNSUPPORTED_INPUT: '文件不是可识别的 JPG、PNG 或 PDF',
+  OCR_SCANNED_PDF: '扫描件 PDF 的页面无法转为图片识别',
+};
+
+/** Failures that may pass on another try; a damaged or unreadable file fails the same way every time. */
+const mayPass = (error: unknown) =>
+  error instanceof OcrTimeout || error instanceof OcrEngineFailed || error instanceof OcrPoolClosed || !(error instanceof OcrError);
 /** How soon a reading that waits for the pool tries again when its queue is full. */
 const QUEUE_FULL_RETRY_MS = 250;
 /** Below this a read field is worth a clerk's look (the `ocr` job's `lowConfidence`). */
@@ -35,7 +66,17 @@ export class MaterialReader {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
 
-  constructor(private readonly deps: { knex: Knex; storage: Storage; matters: MatterCatalog; log: Logger; pool: OcrPool }) {}
+  constructor(
+    private readonly deps: {
+      knex: Knex;
+      storage: Storage;
+      matters: MatterCatalog;
+      log: Logger;
+      pool: OcrPool;
+      /** Time limit of one reading once the pool runs it; default READ_TIMEOUT_MS. */
+      readTimeoutMs?: number;
+    },
+  ) {}
 
   /** The guide's reading instructions for a material of an application. */
   specOf(row: Pick<ApplicationRow, 'matter_slug'>, code: string): Material['ocr'] | undefined {
@@ -76,9 +117,19 @@ export class MaterialReader {
       }
       // Unreadable is a fact about the material (the review flags it); the upload itself stands, whatever failed.
       if (!(error instanceof OcrError)) this.deps.log.error('OCR failed unexpectedly', { materialId: material.id, error: String(error) });
-      outcome = { status: 'failed', reading: { fields: {}, note: `无法识别：${error instanceof OcrError ? error.message : '识别出错'}` } };
+      else this.deps.log.warn('a material could not be read', { materialId: material.id, code: error.code, error: error.message });
+      const why = error instanceof OcrError ? FAILURE_NOTES[error.code] : '识别出错';
+      const again = mayPass(error) && material.ocr_attempts + 1 < MAX_READ_ATTEMPTS;
+      outcome = {
+        status: 'failed',
+        reading: {
+          fields: {},
+          note: again ? `暂未识别（${why}），稍后将重新识别` : `无法识别：${why}`,
+          ...(mayPass(error) ? { retryable: true as const } : {}),
+        },
+      };
     }
-    await this.store(material.id, outcome.status, outcome.reading);
+    await this.store(material.id, outcome.status, outcome.reading, { attempted: true });
     return outcome;
   }
 
@@ -89,7 +140,7 @@ export class MaterialReader {
         return await readDocument(bytes, {
           mime: material.media_type,
           documentType: ocr.documentType,
-          timeoutMs: READ_TIMEOUT_MS,
+          timeoutMs: this.deps.readTimeoutMs ?? READ_TIMEOUT_MS,
           pool: this.deps.pool,
         });
       } catch (error) {
@@ -99,11 +150,15 @@ export class MaterialReader {
     }
   }
 
-  private async store(id: string, status: MaterialRow['ocr_status'], reading: StoredReading | null): Promise<void> {
-    await this.deps
-      .knex('application_materials')
+  private async store(id: string, status: MaterialRow['ocr_status'], reading: StoredReading | null, options: { attempted?: boolean } = {}) {
+    const knex = this.deps.knex;
+    await knex('application_materials')
       .where({ id })
-      .update({ ocr_status: status, ocr: reading ? JSON.stringify(reading) : null });
+      .update({
+        ocr_status: status,
+        ocr: reading ? JSON.stringify(reading) : null,
+        ...(options.attempted ? { ocr_attempts: knex.raw('ocr_attempts + 1'), ocr_read_at: new Date() } : {}),
+      });
   }
 
   /**
@@ -131,13 +186,23 @@ export class MaterialReader {
     });
   }
 
-  /** Reads every material left pending (the pool was full) or never read, oldest first, waiting for the pool. */
+  /**
+   * Reads every material left pending (the pool was full), and those whose reading failed for a reason that may pass
+   * while they have attempts left, oldest first, waiting for the pool. For one application (the `ocr` job) also the
+   * materials never read, and a failed one is read again at once, until it is read or its attempts are spent; the
+   * background pass leaves a failed reading RETRY_AFTER_MS before it tries it once more.
+   */
   async drain(applicationId?: string): Promise<number> {
-    const query = this.deps
-      .knex('application_materials as m')
+    const knex = this.deps.knex;
+    const query = knex('application_materials as m')
       .join('applications as a', 'a.id', 'm.application_id')
       .whereNull('m.replaced_at')
-      .whereIn('m.ocr_status', applicationId ? ['pending', 'none'] : ['pending'])
+      .where((q) => {
+        q.whereIn('m.ocr_status', applicationId ? ['pending', 'none'] : ['pending']).orWhere((failed) => {
+          failed.where('m.ocr_status', 'failed').where('m.ocr_attempts', '<', MAX_READ_ATTEMPTS).whereRaw(`m.ocr->>'retryable' = 'true'`);
+          if (!applicationId) failed.where('m.ocr_read_at', '<', new Date(Date.now() - RETRY_AFTER_MS));
+        });
+      })
       .orderBy('m.uploaded_at')
       .select('m.*', 'a.matter_slug');
     if (applicationId) query.where('m.application_id', applicationId);
@@ -146,13 +211,19 @@ export class MaterialReader {
     for (const row of rows) {
       const ocr = this.specOf(row, row.material_code);
       if (!ocr) continue;
-      const outcome = await this.read(row, ocr, { wait: true });
+      let outcome = await this.read(row, ocr, { wait: true });
+      for (let attempts = row.ocr_attempts + 1; applicationId && this.worthAnotherTry(outcome, attempts); attempts++)
+        outcome = await this.read({ ...row, ocr_attempts: attempts }, ocr, { wait: true });
       if (outcome.status !== 'pending') {
         read++;
         await this.applyToForm(row.application_id, ocr, outcome.reading, new Date());
       }
     }
     return read;
+  }
+
+  private worthAnotherTry(outcome: ReadingOutcome, attempts: number): boolean {
+    return outcome.status === 'failed' && outcome.reading.retryable === true && attempts < MAX_READ_ATTEMPTS;
   }
 
   /** Drains pending readings every few seconds in the background, one pass at a time. */

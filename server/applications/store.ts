@@ -88,6 +88,9 @@ export interface MaterialRow {
   replaced_at: Date | null;
   ocr_status: 'none' | 'pending' | 'done' | 'failed';
   ocr: unknown;
+  /** Readings tried (done or failed); a failure that may pass is tried again until MAX_READ_ATTEMPTS. */
+  ocr_attempts: number;
+  ocr_read_at: Date | null;
 }
 
 /** The application's matter and action spec; a matter file removed since the draft was made is a server fault. */
@@ -125,13 +128,19 @@ export async function loadApplication(
   const query = knex<ApplicationRow>('applications').where({ id });
   const row = (await (options.forUpdate ? query.forUpdate() : query).first()) as ApplicationRow | undefined;
   if (!row || !maySee(principal, row)) throw noSuchApplication(id);
-  // The applicant acts on it; so does the clerk who made it at the counter on their behalf.
-  if (options.ownerOnly && row.applicant_id !== principal.id && row.created_by !== principal.id && !principal.roles.includes('admin')) {
-    // Staff may read it, not act as the applicant.
-    throw new AppError(403, 'FORBIDDEN', '只有申请人本人可以办理此操作 (only the applicant may do this)');
+  // Staff (an administrator too) may read it, not act as the applicant: only the counter clerk serving it may.
+  if (options.ownerOnly && row.applicant_id !== principal.id && !servesAtCounter(principal, row)) {
+    throw new AppError(403, 'FORBIDDEN', '只有申请人本人或为其窗口代办的工作人员可以办理此操作 (only the applicant may do this)');
   }
   return row;
 }
+
+/**
+ * The clerk of the application's department who serves it at the counter on the applicant's behalf: the one who made
+ * it there, or who took an online draft over by its one code (`GET /resume/{code}`).
+ */
+export const servesAtCounter = (principal: Principal, row: Pick<ApplicationRow, 'created_by' | 'department'>): boolean =>
+  row.created_by === principal.id && principal.roles.includes('clerk') && principal.department === row.department;
 
 /** The materials handed in, the current one of each code first. */
 export async function materialsOf(knex: Knex | Knex.Transaction, applicationId: string): Promise<MaterialRow[]> {

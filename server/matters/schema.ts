@@ -60,29 +60,35 @@ const materialSourceSchema = z.discriminatedUnion('channel', [
   z.strictObject({ channel: z.literal('generated'), from: z.enum(['form', 'confirmation']) }),
 ]);
 
-const materialSchema = z.strictObject({
-  code: z.string().regex(/^[A-Z]{2,6}-\d{2,3}$/, 'a material code looks like HP-01'),
-  name: text,
-  actions: z.array(actionId).min(1),
-  requirement: z.enum(['required', 'conditional', 'optional']),
-  when: conditionSchema.optional(),
-  conditionText: text.optional(),
-  form: z.array(z.enum(['原件', '复印件', '电子件'])).min(1),
-  copies: z.number().int().min(0).max(20),
-  source: materialSourceSchema,
-  pageLimit: z.number().int().min(1).max(2000).optional(),
-  fileTypes: z.array(z.enum(['pdf', 'jpg', 'png', 'ofd'])).min(1),
-  blankForm: text.optional(),
-  sample: text.optional(),
-  acceptanceStandard: text,
-  /** What OCR reads from it: the document type, and which form field each read field fills and is checked against. */
-  ocr: z
-    .strictObject({
-      documentType: z.enum(['id-card-front', 'business-licence', 'issued-licence', 'road-transport-qualification']),
-      fields: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/), z.string().regex(/^[a-z][a-zA-Z0-9]*$/)),
-    })
-    .optional(),
-});
+/** Pages of a PDF a material takes when its matter.json names no `pageLimit` of its own (the guide states it). */
+export const DEFAULT_PDF_PAGE_LIMIT = 20;
+
+const materialSchema = z
+  .strictObject({
+    code: z.string().regex(/^[A-Z]{2,6}-\d{2,3}$/, 'a material code looks like HP-01'),
+    name: text,
+    actions: z.array(actionId).min(1),
+    requirement: z.enum(['required', 'conditional', 'optional']),
+    when: conditionSchema.optional(),
+    conditionText: text.optional(),
+    form: z.array(z.enum(['原件', '复印件', '电子件'])).min(1),
+    copies: z.number().int().min(0).max(20),
+    source: materialSourceSchema,
+    pageLimit: z.number().int().min(1).max(2000).optional(),
+    fileTypes: z.array(z.enum(['pdf', 'jpg', 'png', 'ofd'])).min(1),
+    blankForm: text.optional(),
+    sample: text.optional(),
+    acceptanceStandard: text,
+    /** What OCR reads from it: the document type, and which form field each read field fills and is checked against. */
+    ocr: z
+      .strictObject({
+        documentType: z.enum(['id-card-front', 'business-licence', 'issued-licence', 'road-transport-qualification']),
+        fields: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/), z.string().regex(/^[a-z][a-zA-Z0-9]*$/)),
+      })
+      .optional(),
+  })
+  // Every material that takes a PDF has a page limit: a 300-page file is refused before it is stored.
+  .transform((m) => (m.fileTypes.includes('pdf') ? { ...m, pageLimit: m.pageLimit ?? DEFAULT_PDF_PAGE_LIMIT } : m));
 
 const reviewPointSchema = z.strictObject({
   id: z.string().regex(/^[A-Z]{2,6}-R\d{2}$/, 'a review point id looks like HP-R01'),
@@ -184,7 +190,10 @@ const matterObject = z.strictObject({
   fee: z.strictObject({ charged: z.boolean(), standard: text.optional(), basis: text }),
   result: text,
   /** 保管期限 of the case's archive package (GB/T 42727): 永久 or a number of years. */
-  retention: z.string().regex(/^(永久|\d{1,3}年)$/, 'a retention term is 永久 or N年').default('30年'),
+  retention: z
+    .string()
+    .regex(/^(永久|\d{1,3}年)$/, 'a retention term is 永久 or N年')
+    .default('30年'),
   licenseTypes: z.array(z.strictObject({ code: licenseTypeCode, name: text, issuer: text })),
   actions: z.partialRecord(actionId, actionSchema),
   questions: z.array(questionSchema),

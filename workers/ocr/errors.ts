@@ -53,9 +53,9 @@ export class OcrBadImage extends OcrError {
   }
 }
 
-/** A PDF without a text layer (a scan): this module reads PDFs by their text only. */
+/** A PDF without a text layer (a scan): its pages are then drawn and read by OCR; thrown when they cannot be drawn. */
 export class OcrScannedPdf extends OcrError {
-  constructor(message = 'the PDF has no text layer (a scanned PDF): upload the pages as JPEG or PNG images', cause?: unknown) {
+  constructor(message = 'the PDF has no text layer (a scanned PDF)', cause?: unknown) {
     super('OCR_SCANNED_PDF', message, { cause });
   }
 }

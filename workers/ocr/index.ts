@@ -1,5 +1,6 @@
 export { readDocument, defaultOcrPool, closeDefaultOcrPool, extractFields, type ReadOptions } from './read-document';
 export { OcrPool, OCR_POOL_DEFAULTS, type OcrJob, type OcrPoolOptions, type OcrPoolStats } from './pool';
+export { PdfReader, PDF_READER_DEFAULTS, type PdfReaderOptions, type PdfReaderStats } from './pdf-reader';
 export type { OcrEngine, PooledEngine, Recognition, RecognizeOptions } from './engine';
 export {
   OcrError,

@@ -60,16 +60,23 @@ function pageSegments(items: Item[], pageTop: number): Segment[] {
   return segments;
 }
 
-/** The text layer of a PDF as segments (pages stacked top to bottom); OcrScannedPdf when it has none. */
-export async function readPdfText(bytes: Buffer): Promise<{ segments: Segment[]; text: string }> {
+async function openPdf(bytes: Uint8Array) {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  let document;
   try {
-    document = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, verbosity: 0 })
-      .promise;
+    return await pdfjs.getDocument({
+      data: Buffer.isBuffer(bytes) ? new Uint8Array(bytes) : bytes,
+      useSystemFonts: false,
+      isEvalSupported: false,
+      verbosity: 0,
+    }).promise;
   } catch (error) {
     throw new OcrUnsupportedInput('a damaged PDF', `the PDF cannot be opened: ${(error as Error).message}`);
   }
+}
+
+/** The text layer of a PDF as segments (pages stacked top to bottom); OcrScannedPdf when it has none. */
+export async function readPdfText(bytes: Uint8Array): Promise<{ segments: Segment[]; text: string }> {
+  const document = await openPdf(bytes);
   try {
     const segments: Segment[] = [];
     let offset = 0;
@@ -95,6 +102,47 @@ export async function readPdfText(bytes: Buffer): Promise<{ segments: Segment[];
   } catch (error) {
     if (error instanceof OcrScannedPdf) throw error;
     throw new OcrUnsupportedInput('a damaged PDF', `the PDF's text cannot be read: ${(error as Error).message}`);
+  } finally {
+    await document.destroy();
+  }
+}
+
+interface NodeCanvas {
+  toBuffer(mime: 'image/png'): Buffer;
+}
+interface CanvasFactory {
+  create(width: number, height: number): { canvas: NodeCanvas; context: unknown };
+  destroy(canvasAndContext: { canvas: NodeCanvas; context: unknown }): void;
+}
+
+/**
+ * Page `n` of a PDF with no text layer (a scan) drawn as a PNG image, `longSide` pixels on its long side (pdf.js with
+ * @napi-rs/canvas, its optional dependency), and how many pages the PDF has: one page's bitmap held at a time.
+ */
+export async function drawScannedPage(bytes: Uint8Array, n: number, longSide: number): Promise<{ png: Buffer; pages: number }> {
+  const document = await openPdf(bytes);
+  try {
+    const page = await document.getPage(n);
+    try {
+      const natural = page.getViewport({ scale: 1 });
+      const viewport = page.getViewport({ scale: Math.min(4, longSide / Math.max(natural.width, natural.height)) });
+      const factory = document.canvasFactory as CanvasFactory;
+      const drawn = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+      try {
+        await page.render({
+          canvas: drawn.canvas as unknown as HTMLCanvasElement,
+          canvasContext: drawn.context as CanvasRenderingContext2D,
+          viewport,
+        }).promise;
+        return { png: drawn.canvas.toBuffer('image/png'), pages: document.numPages };
+      } finally {
+        factory.destroy(drawn);
+      }
+    } catch (error) {
+      throw new OcrScannedPdf(`page ${n} of the scanned PDF cannot be drawn for OCR: ${(error as Error).message}`, error);
+    } finally {
+      page.cleanup();
+    }
   } finally {
     await document.destroy();
   }

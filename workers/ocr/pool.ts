@@ -1,9 +1,13 @@
 import os from 'node:os';
 import { TesseractEngine, type OcrEngine, type PooledEngine } from './engine';
 import { OcrEngineFailed, OcrError, OcrPoolClosed, OcrQueueFull, OcrTimeout } from './errors';
+import { PdfReader, type PdfReaderOptions } from './pdf-reader';
 
-/** A unit of work on one tesseract worker: one image, however many recognitions it takes. */
-export type OcrJob<T> = (engine: OcrEngine) => Promise<T>;
+/**
+ * A unit of work on one tesseract worker: one image, however many recognitions it takes. `signal` aborts when the job
+ * runs past its time limit: work it started elsewhere (a PDF page being drawn) stops with it.
+ */
+export type OcrJob<T> = (engine: OcrEngine, signal: AbortSignal) => Promise<T>;
 
 export interface OcrPoolOptions {
   /** Tesseract workers at most; default: the machine's cores. */
@@ -14,6 +18,8 @@ export interface OcrPoolOptions {
   timeoutMs?: number;
   /** How a worker is started; tests give a fake. */
   startEngine?: () => Promise<PooledEngine>;
+  /** The thread that reads PDFs (`pdf`). */
+  pdf?: PdfReaderOptions;
 }
 
 export interface OcrPoolStats {
@@ -35,7 +41,7 @@ interface Slot {
 }
 
 interface Waiting {
-  run: (engine: OcrEngine) => Promise<unknown>;
+  run: (engine: OcrEngine, signal: AbortSignal) => Promise<unknown>;
   timeoutMs: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -45,12 +51,14 @@ export const OCR_POOL_DEFAULTS = { timeoutMs: 30_000, queuePerWorker: 4 } as con
 
 /**
  * Tesseract workers started when first needed and kept, each running one job at a time, with a bounded queue in
- * front: a full queue refuses at once, so an upload is never held hostage to a backlog.
+ * front: a full queue refuses at once, so an upload is never held hostage to a backlog. Beside them, `pdf`: the one
+ * thread that reads PDFs' text layers and draws scans' pages, ended with the pool.
  */
 export class OcrPool {
   readonly size: number;
   readonly maxQueue: number;
   readonly timeoutMs: number;
+  readonly pdf: PdfReader;
   private readonly startEngine: () => Promise<PooledEngine>;
   private readonly slots: Slot[];
   private readonly queue: Waiting[] = [];
@@ -63,6 +71,7 @@ export class OcrPool {
     this.timeoutMs = options.timeoutMs ?? OCR_POOL_DEFAULTS.timeoutMs;
     this.startEngine = options.startEngine ?? (() => TesseractEngine.start());
     this.slots = Array.from({ length: this.size }, () => ({ busy: false }));
+    this.pdf = new PdfReader(options.pdf);
   }
 
   /** Throws OcrQueueFull (or OcrPoolClosed) when a job submitted now would be refused. */
@@ -105,11 +114,11 @@ export class OcrPool {
     await Promise.all(this.slots.map((slot) => this.engineOf(slot)));
   }
 
-  /** Refuses the queued jobs and terminates every worker; jobs running are abandoned. */
+  /** Refuses the queued jobs and terminates every worker and the PDF thread; jobs running are abandoned. */
   async close(): Promise<void> {
     this.closed = true;
     for (const waiting of this.queue.splice(0)) waiting.reject(new OcrPoolClosed());
-    await Promise.allSettled(this.slots.map((slot) => this.retire(slot)));
+    await Promise.allSettled([...this.slots.map((slot) => this.retire(slot)), this.pdf.close()]);
   }
 
   private engineOf(slot: Slot): Promise<PooledEngine> {
@@ -140,6 +149,7 @@ export class OcrPool {
 
   private async runOn(slot: Slot, waiting: Waiting): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    const abort = new AbortController();
     try {
       let engine: PooledEngine;
       try {
@@ -148,9 +158,13 @@ export class OcrPool {
         throw new OcrEngineFailed(`the tesseract worker did not start: ${(error as Error)?.message ?? error}`, error);
       }
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new OcrTimeout(waiting.timeoutMs)), waiting.timeoutMs);
+        timer = setTimeout(() => {
+          const error = new OcrTimeout(waiting.timeoutMs);
+          abort.abort(error);
+          reject(error);
+        }, waiting.timeoutMs);
       });
-      const result = await Promise.race([waiting.run(engine), timeout]);
+      const result = await Promise.race([waiting.run(engine, abort.signal), timeout]);
       this.counts.completed++;
       waiting.resolve(result);
     } catch (error) {

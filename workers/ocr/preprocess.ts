@@ -21,7 +21,7 @@ export interface PreparedImage {
 }
 
 /** Text of a document photographed or scanned whole is legible at these sizes; outside them it is scaled. */
-const LONG_SIDE = { min: 1000, max: 2200 } as const;
+export const LONG_SIDE = { min: 1000, max: 2200 } as const;
 const MIN_SIDE = 100;
 /**
  * Images up to this many pixels are decoded (the server refuses uploads above 120 million before storing them). Memory

@@ -8,9 +8,9 @@ import { extractIssuedLicence } from './fields/issued-licence';
 import { extractQualification } from './fields/road-transport';
 import { detectInput } from './input';
 import { sameRow, segmentsOf, type Segment } from './layout';
-import { readPdfText } from './pdf';
+import { OcrScannedPdf, OcrTimeout } from './errors';
 import { OcrPool, type OcrPoolOptions } from './pool';
-import { closeGaps, crop, prepareImage, textLineIn, turnImage, type PreparedImage, type QuarterTurn } from './preprocess';
+import { closeGaps, crop, LONG_SIDE, prepareImage, textLineIn, turnImage, type PreparedImage, type QuarterTurn } from './preprocess';
 import { DOCUMENT_TYPES, type DocumentType, type OcrResult } from './types';
 
 export interface ReadOptions {
@@ -18,7 +18,7 @@ export interface ReadOptions {
   mime?: string;
   /** Skips classification when the caller knows what the material is. */
   documentType?: DocumentType;
-  /** Time limit of the recognition once it runs; default the pool's. */
+  /** Time limit of the recognition once it runs (and of reading a PDF's text layer); default the pool's. */
   timeoutMs?: number;
   /** Default: the shared pool (`defaultOcrPool()`). */
   pool?: OcrPool;
@@ -139,16 +139,62 @@ async function recognise(engine: OcrEngine, prepared: PreparedImage, documentTyp
   return { documentType: type, fields, text, ...turned };
 }
 
+/** Pages of a scanned PDF drawn for OCR: an ID card or a licence is its first page or two. */
+const SCANNED_PAGES = 2;
+
+/** A PDF's text layer, read in the pool's PDF thread within the reading's time limit (its wait there counted). */
+async function readTextLayer(bytes: Buffer, pool: OcrPool, timeoutMs: number) {
+  const limit = new AbortController();
+  const timer = setTimeout(() => limit.abort(new OcrTimeout(timeoutMs)), timeoutMs);
+  try {
+    return await pool.pdf.text(bytes, limit.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A scan in a PDF: its first pages drawn (in the pool's PDF thread) and read in the pool like photos, one at a time
+ * until one shows the document. Drawing happens in the job's turn, within its time limit, so scans hold no more
+ * bitmaps than workers, and a page still being drawn when the time is up is given up with the job.
+ */
+function readScannedPdf(bytes: Buffer, pool: OcrPool, options: ReadOptions) {
+  return pool.submit(
+    async (engine, signal) => {
+      let best: Awaited<ReturnType<typeof recognise>> = { documentType: 'unknown', fields: {}, text: '' };
+      for (let n = 1, pages = 1; n <= Math.min(pages, SCANNED_PAGES); n++) {
+        const drawn = await pool.pdf.drawPage(bytes, n, LONG_SIDE.max, signal);
+        pages = drawn.pages;
+        const read = await recognise(engine, await prepareImage(drawn.png), options.documentType);
+        if (Object.keys(read.fields).length > Object.keys(best.fields).length || !best.text) best = read;
+        if (read.documentType !== 'unknown' && Object.keys(read.fields).length) break;
+      }
+      return best;
+    },
+    { timeoutMs: options.timeoutMs },
+  );
+}
+
 /**
  * Reads an ID card, a business licence, one of our licences or a road transport qualification certificate from a
- * JPEG, a PNG or a PDF with a text layer. Throws OcrUnsupportedInput, OcrBadImage, OcrScannedPdf, OcrQueueFull,
- * OcrTimeout, OcrPoolClosed or OcrEngineFailed; a document of no known type comes back as `unknown`, with its text.
+ * JPEG, a PNG or a PDF: from its text layer, or a scan's first pages by OCR. Throws OcrUnsupportedInput, OcrBadImage,
+ * OcrScannedPdf (a scanned page that cannot be drawn), OcrQueueFull, OcrTimeout, OcrPoolClosed or OcrEngineFailed; a
+ * document of no known type comes back as `unknown`, with its text.
  */
 export async function readDocument(bytes: Buffer, options: ReadOptions = {}): Promise<OcrResult> {
   const started = performance.now();
   const kind = detectInput(bytes, options.mime);
   if (kind === 'pdf') {
-    const { segments, text } = await readPdfText(bytes);
+    const pool = options.pool ?? defaultOcrPool();
+    let layer: Awaited<ReturnType<typeof readTextLayer>>;
+    try {
+      layer = await readTextLayer(bytes, pool, options.timeoutMs ?? pool.timeoutMs);
+    } catch (error) {
+      if (!(error instanceof OcrScannedPdf)) throw error;
+      const result = await readScannedPdf(bytes, pool, options);
+      return { ...result, ms: Math.round(performance.now() - started), source: 'ocr' };
+    }
+    const { segments, text } = layer;
     const documentType = options.documentType ?? classify(text);
     const fields = documentType ? extractFields(documentType, segments).fields : {};
     return { documentType: documentType ?? 'unknown', fields, text, ms: Math.round(performance.now() - started), source: 'pdf-text' };

@@ -63,12 +63,12 @@ describe('OCR: upside-down and sideways photos are set upright before they are r
     });
   }
 
-  it('reads an upside-down phone photo of an ID card the same as upright, its type given', async () => {
+  it('reads an upside-down phone photo of an ID card as its ground truth, its type given', async () => {
     const photo = await fixture('id-card-front-photo.jpg');
-    const upright = await readDocument(await turn(photo, 0), { pool, documentType: 'id-card-front' });
+    const photoTruth = JSON.parse((await fixture('id-card-front-photo.json')).toString('utf8')).fields;
     const upsideDown = await readDocument(await turn(photo, 180), { pool, documentType: 'id-card-front' });
     expect(upsideDown.turned).to.equal(180);
-    expect(values(upsideDown.fields)).to.deep.equal(values(upright.fields));
+    expect(values(upsideDown.fields)).to.deep.equal(photoTruth);
     expect(upsideDown.fields.idNumber).to.include({ confidence: 1 });
   });
 

@@ -127,6 +127,20 @@ describe('OCR field extraction from recognised text', () => {
       });
     });
 
+    it('reads the year of the number with a stray mark among its digits, and a misread legal form of the holder', () => {
+      const fields = values(read('issued-licence', permit('苏卫公证字〔2[021）第3201050001号').replace('管理有限公司', '管理有朔公司')));
+      expect(fields).to.include({ licenseNumber: '苏卫公证字〔2021〕第3201050001号', holderName: '上海明德餐饮管理有限公司' });
+    });
+
+    it('should NOT take a number whose year has too few digits for a year, nor change 有色 in a name', () => {
+      expect(read('issued-licence', permit('苏卫公证字〔2[02）第3201050001号')).licenseNumber.value).to.equal(
+        '苏卫公证字〔2[02）第3201050001号',
+      );
+      expect(
+        read('issued-licence', permit('京卫公证字〔2022〕第1101010001号').replace('餐饮管理有限公司', '江铜有色公司')).holderName.value,
+      ).to.equal('上海明德江铜有色公司');
+    });
+
     it('puts back a misread province abbreviation from the issuer in the identifier', () => {
       expect(read('issued-licence', permit('亰卫公证字〔2022〕第1101010001号')).licenseNumber).to.include({
         value: '京卫公证字〔2022〕第1101010001号',

@@ -43,14 +43,20 @@ describe('OCR pool', () => {
 
   it('refuses a job at once with OcrQueueFull when every worker is busy and the queue is full', async () => {
     const p = pool({ size: 1, maxQueue: 1 });
-    const running = read(p);
-    const queued = read(p);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // The worker is held until the gate opens: a job that waited for it could not settle before.
+    const held = () => p.submit(async (engine) => (await gate, (await engine.recognize(Buffer.from('image'))).text));
+    const running = held();
+    const queued = held();
     expect(p.stats()).to.include({ busy: 1, queued: 1 });
-    const started = Date.now();
-    const error = await read(p).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(OcrQueueFull).and.include({ code: 'OCR_QUEUE_FULL', queued: 1, limit: 1 });
-    expect(Date.now() - started).to.be.below(10);
+    const gateOpened = new Promise<'gate opened'>((resolve) => setImmediate(() => (open(), resolve('gate opened'))));
+    const first = await Promise.race([read(p).catch((e: unknown) => e), gateOpened]);
+    expect(first, 'refused before the worker was let go')
+      .to.be.instanceOf(OcrQueueFull)
+      .and.include({ code: 'OCR_QUEUE_FULL', queued: 1, limit: 1 });
     expect(() => p.assertCapacity()).to.throw(OcrQueueFull);
+    await gateOpened;
     await Promise.all([running, queued]);
     expect(p.stats()).to.include({ rejected: 2, completed: 2 });
     await p.close();
@@ -70,6 +76,19 @@ describe('OCR pool', () => {
     const p = pool({ size: 1, timeoutMs: 10_000 });
     const error = await p.submit((engine) => engine.recognize(Buffer.from('hang')), { timeoutMs: 30 }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(OcrTimeout);
+    await p.close();
+  });
+
+  it('aborts the signal of a job past its time limit, with its OcrTimeout, so what it started elsewhere stops too', async () => {
+    const p = pool({ size: 1, timeoutMs: 30 });
+    let seen: AbortSignal | undefined;
+    const error = await p.submit((engine, signal) => ((seen = signal), engine.recognize(Buffer.from('hang')))).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(OcrTimeout);
+    expect(seen?.aborted).to.equal(true);
+    expect(seen?.reason).to.equal(error);
+    let kept: AbortSignal | undefined;
+    await p.submit(async (engine, signal) => ((kept = signal), engine.recognize(Buffer.from('image'))));
+    expect(kept?.aborted, 'a job done in time').to.equal(false);
     await p.close();
   });
 

@@ -3,7 +3,7 @@ import type { OcrFields } from '../types';
 import type { Extraction } from './extraction';
 import { locate, valueAfter, withFollowingLines } from './find';
 import { resolveIdentifier, type Reading } from './identifier';
-import { address as addressText, chineseText, datesIn, field, nearest, personName } from './text';
+import { address as addressText, chineseText, datesIn, enterpriseName, field, nearest, personName } from './text';
 import { ENTERPRISE_TYPES } from './vocabulary';
 
 const LABELS = {
@@ -71,7 +71,7 @@ export function extractBusinessLicence(segments: Segment[], readings: Record<str
   const fields: OcrFields = {};
   const text = (key: 'name' | 'legalRepresentative' | 'address', multiline = false) => {
     const value = valueOf(segments, key, multiline);
-    const clean = { name: chineseText, legalRepresentative: personName, address: addressText }[key];
+    const clean = { name: enterpriseName, legalRepresentative: personName, address: addressText }[key];
     const cleaned = value && clean(value.text);
     if (value && cleaned) fields[key] = field(cleaned, value);
   };

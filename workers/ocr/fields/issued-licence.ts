@@ -4,7 +4,7 @@ import type { OcrField, OcrFields } from '../types';
 import type { Extraction } from './extraction';
 import { bandBeside, locate, valueAfter } from './find';
 import { resolveIdentifier, type Reading } from './identifier';
-import { chineseText, datesIn, digitsOf, field } from './text';
+import { chineseText, datesIn, digitsOf, enterpriseName, field } from './text';
 
 const LABELS = {
   licenseNumber: ['许可证编号', '许可证号', '编号', '证号'],
@@ -18,10 +18,14 @@ const stops = (own: keyof typeof LABELS) => ALL.filter((l) => !LABELS[own].inclu
 
 const SHORTS = new Set(Object.values(PROVINCES).map((p) => p.short));
 
-/** Licence numbers put the year in 〔〕, which OCR reads as any bracket or two. */
+/** Licence numbers put the year in 〔〕, which OCR reads as any bracket or two, now and then with a stray mark among its digits. */
 function licenceNumber(reading: string): string {
   return chineseText(reading)
-    .replace(/字\D{0,2}(\d{4})\D{0,3}第/, '字〔$1〕第')
+    .replace(/字([^第]{4,9})第/, (read, year: string) => {
+      const plain = year.replace(/\D/g, '');
+      const digits = plain.length === 4 ? plain : digitsOf(year).replace(/\D/g, '');
+      return digits.length === 4 ? `字〔${digits}〕第` : read;
+    })
     .replace(/第([\dOoIlSB]+)号/, (_, n: string) => `第${digitsOf(n)}号`);
 }
 
@@ -54,7 +58,7 @@ export function extractIssuedLicence(segments: Segment[], readings: Record<strin
   const number = valueAfter(segments, LABELS.licenseNumber, { stops: stops('licenseNumber') }) ?? byPattern(segments);
   if (number) fields.licenseNumber = field(licenceNumber(number.text), number);
   const holder = valueAfter(segments, LABELS.holderName, { stops: stops('holderName'), multiline: true });
-  if (holder) fields.holderName = field(chineseText(holder.text), holder);
+  if (holder) fields.holderName = field(enterpriseName(holder.text), holder);
   const validity = valueAfter(segments, LABELS.validity, { stops: stops('validity'), multiline: true });
   const [from, until] = validity ? datesIn(validity.text) : [];
   if (validity && from) fields.validFrom = field(from, validity);

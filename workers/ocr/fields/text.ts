@@ -48,6 +48,21 @@ const ROOM_MISREADS = /(?<=\d)[宗安空窒宝实]$/;
 
 export const address = (text: string): string => chineseText(text).replace(ROOM_MISREADS, '室');
 
+/** The legal form that ends a company's name, one character of it misread (有限公司 read 有朔公司). */
+const COMPANY_ENDINGS: [RegExp, string][] = [
+  [/有限.任公司$|有.责任公司$|.限责任公司$/, '有限责任公司'],
+  [/股份有.公司$|股.有限公司$/, '股份有限公司'],
+  // 有色 (non-ferrous metals) is a word of its own, not a misread 有限.
+  [/有[^限色]公司$|.限公司$/, '有限公司'],
+];
+
+/** An enterprise's name, its legal form at the end set right when one character of it was misread. */
+export function enterpriseName(text: string): string {
+  const name = chineseText(text);
+  for (const [misread, ending] of COMPANY_ENDINGS) if (misread.test(name)) return name.replace(misread, ending);
+  return name;
+}
+
 /** A person's name: Chinese characters, and the middle dot of Uyghur and Kazakh names (read as 。 or . often). */
 export function personName(text: string): string {
   return chineseText(text)
