@@ -1,6 +1,7 @@
 import { shanghaiDate } from '../calendar/local-date';
 import { checkEligibility } from '../matters/eligibility';
 import { changedFields, prefillForm } from '../../workers/prefill/prefill-form';
+import { recheckAfterSubmission } from '../../workers/prefill/recheck';
 import type { PrefillOutcome } from '../../workers/prefill';
 import { lastApplicationValues } from './history';
 import { addEvent, specOf, type ApplicationDeps, type ApplicationRow } from './store';
@@ -8,7 +9,10 @@ import { addEvent, specOf, type ApplicationDeps, type ApplicationRow } from './s
 /**
  * After submission (the process's `prefill` task): re-reads the authoritative data the draft was filled from, takes
  * what changed since and records it on the timeline, and checks the applicant again (the enterprise still active, the
- * licence still valid). A registry that cannot answer now is a technical failure, retried.
+ * licence still valid). What the review table checks too (a licence expired since the draft…) is noted on the timeline
+ * and left to the review, which puts the case before a clerk; only what makes the application impossible ends it
+ * (`workers/prefill/recheck.ts`), its reason on the timeline. A registry that cannot answer now is a technical failure,
+ * retried.
  */
 export async function refreshPrefill(deps: ApplicationDeps, applicationId: string, jobKey: string): Promise<PrefillOutcome> {
   const row = (await deps.knex('applications').where({ id: applicationId }).first()) as ApplicationRow | undefined;
@@ -41,6 +45,7 @@ export async function refreshPrefill(deps: ApplicationDeps, applicationId: strin
     },
   });
   const changed = changedFields(row.form, filled.form);
+  const recheck = checked?.eligible === false ? recheckAfterSubmission(checked.problems) : { ending: [], forReview: [] };
   const now = deps.clock.now();
   await deps.knex.transaction(async (trx) => {
     const seen = await trx('application_events').where({ application_id: row.id, job_key: jobKey }).first('id');
@@ -58,6 +63,29 @@ export async function refreshPrefill(deps: ApplicationDeps, applicationId: strin
       data: JSON.stringify({ changedFields: changed }),
       job_key: jobKey,
     });
+    if (recheck.ending.length) {
+      await addEvent(trx, now, row.id, {
+        kind: 'eligibility',
+        message: `复核申请条件：不符合申请条件，${recheck.ending.join('；')}`,
+        data: { reasons: recheck.ending, ends: true },
+      });
+      // What the refusal that follows rests on.
+      await deps.audit.append(
+        {
+          actor: `process:${row.process_instance_key ?? ''}`,
+          action: 'application.not-eligible',
+          entityType: 'application',
+          entityId: row.id,
+          data: { reasons: recheck.ending },
+        },
+        trx,
+      );
+    } else if (recheck.forReview.length)
+      await addEvent(trx, now, row.id, {
+        kind: 'eligibility',
+        message: `复核申请条件：${recheck.forReview.join('；')}。将在审查中核验`,
+        data: { reasons: recheck.forReview, ends: false },
+      });
     if (changed.length) {
       await deps.audit.append(
         {
@@ -71,7 +99,7 @@ export async function refreshPrefill(deps: ApplicationDeps, applicationId: strin
       );
     }
   });
-  if (checked && checked.eligible === false) return { kind: 'not-eligible', reasons: checked.reasons, changedFields: changed };
+  if (recheck.ending.length) return { kind: 'not-eligible', reasons: recheck.ending, changedFields: changed };
   if (checked && checked.eligible === undefined) return { kind: 'unavailable', registries: [] };
   return { kind: 'refreshed', changedFields: changed };
 }

@@ -1,4 +1,4 @@
-import { feelSyntaxError, type FeelGrammar } from './feel';
+import { feelSyntaxError, feelUnknownFunctions, type FeelGrammar } from './feel';
 import { createDmnModdle, type ModdleElement } from './moddle';
 import { parseFailure, warningProblem } from './xml-problems';
 import type { FileCheck, Problem } from './types';
@@ -57,10 +57,23 @@ function requirementProblems(file: string, drgElements: ModdleElement[]): Proble
 function decisionProblems(file: string, decision: ModdleElement): Problem[] {
   const problems: Problem[] = [];
   const feel = (elementId: string | undefined, what: string, text: string | undefined, grammar: FeelGrammar) => {
+    const kind = grammar === 'unaryTests' ? 'FEEL unary tests' : 'FEEL expression';
     const reason = feelSyntaxError(text ?? '', grammar);
     if (reason) {
-      const kind = grammar === 'unaryTests' ? 'FEEL unary tests' : 'FEEL expression';
-      problems.push({ file, elementId, rule: 'feel-syntax', message: `Decision ${decision.id}, ${what}: the ${kind} does not parse (${reason}): ${text ?? ''}` });
+      problems.push({
+        file,
+        elementId,
+        rule: 'feel-syntax',
+        message: `Decision ${decision.id}, ${what}: the ${kind} does not parse (${reason}): ${text ?? ''}`,
+      });
+    }
+    for (const name of feelUnknownFunctions(text ?? '', grammar)) {
+      problems.push({
+        file,
+        elementId,
+        rule: 'feel-function',
+        message: `Decision ${decision.id}, ${what}: the ${kind} calls the function "${name}", which does not exist (it would evaluate to null and the rule would never apply): ${text ?? ''}`,
+      });
     }
   };
   const logic = decision.decisionLogic as ModdleElement | undefined;
@@ -70,7 +83,8 @@ function decisionProblems(file: string, decision: ModdleElement): Problem[] {
     const inputs: ModdleElement[] = logic.input ?? [];
     const outputs: ModdleElement[] = logic.output ?? [];
     const label = (clause: ModdleElement, n: number) => `"${clause.label || clause.name || clause.id || n + 1}"`;
-    if (!outputs.length) problems.push({ file, elementId: logic.id ?? decision.id, message: `Decision ${decision.id}: the table has no output` });
+    if (!outputs.length)
+      problems.push({ file, elementId: logic.id ?? decision.id, message: `Decision ${decision.id}: the table has no output` });
     inputs.forEach((input, n) => feel(input.id ?? decision.id, `input ${label(input, n)}`, input.inputExpression?.text, 'expression'));
     for (const rule of (logic.rule ?? []) as ModdleElement[]) {
       const inputEntries: ModdleElement[] = rule.inputEntry ?? [];
@@ -89,7 +103,11 @@ function decisionProblems(file: string, decision: ModdleElement): Problem[] {
       });
     }
   } else {
-    problems.push({ file, elementId: decision.id, message: `Decision ${decision.id} has neither a decision table nor a literal expression` });
+    problems.push({
+      file,
+      elementId: decision.id,
+      message: `Decision ${decision.id} has neither a decision table nor a literal expression`,
+    });
   }
   return problems;
 }

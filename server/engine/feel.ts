@@ -1,4 +1,4 @@
-import { evaluate, isFunction, isRange, parseExpression, parseUnaryTests, unaryTest, type EvalContext } from 'feelin';
+import { evaluate, isFunction, isRange, parseExpression, parseUnaryTests, unaryTest, type EvalContext, type Warning } from 'feelin';
 
 /** A FEEL expression failed to parse or evaluate; names the expression and where it stands. */
 export class FeelError extends Error {
@@ -76,13 +76,65 @@ function scopeFor(kind: 'expression' | 'unary-tests', text: string, context: Eva
   return scope;
 }
 
+/** How an evaluation treats feelin's warnings: `strict` fails on those that mean the expression could not be computed. */
+export interface FeelOptions {
+  strict?: boolean;
+}
+
+/** A FEEL expression that parsed but could not be computed: a function that does not exist or that refused its arguments. */
+export class FeelEvaluationFailure extends Error {
+  constructor(readonly warnings: Warning[]) {
+    super(warnings.map((w) => w.message).join('; '));
+    this.name = 'FeelEvaluationFailure';
+  }
+}
+
+const isNull = (value: unknown) => value === null || value === undefined;
+
+/**
+ * The warnings that say the expression failed, not FEEL's null semantics. feelin never throws at evaluation: it
+ * answers null with warnings. A missing variable, context entry or property, and a comparison of unlike values, are
+ * null as FEEL defines them; so is a function or operator given null (date(null), null + 1). A function that does not
+ * exist, a call with the wrong parameters, an argument the function cannot use (date("abc")) or an operator over
+ * values of the wrong type ("a" - 1) is a mistake of the expression: its null would let a rule silently not match.
+ */
+export function evaluationFailures(warnings: Warning[]): Warning[] {
+  return warnings.filter((warning) => {
+    switch (warning.type) {
+      case 'NO_FUNCTION_FOUND':
+      case 'FUNCTION_INVOCATION_FAILURE':
+      case 'UNSUPPORTED':
+        return true;
+      case 'INVALID_ARGUMENTS':
+      case 'INVALID_TYPE':
+        return !Object.values(warning.details?.values ?? {}).some(isNull);
+      default:
+        return false;
+    }
+  });
+}
+
+/** The warnings as one reason, each with the text of the expression it is about. */
+function failureReason(text: string, failures: Warning[]): FeelEvaluationFailure {
+  const described = failures.map((w) => {
+    const at = w.position ? text.slice(w.position.from, w.position.to) : '';
+    const message = w.type === 'NO_FUNCTION_FOUND' ? `no such function: ${at.replace(/\s*\([\s\S]*$/, '')}` : w.message;
+    return { ...w, message: at && w.type !== 'NO_FUNCTION_FOUND' ? `${message} (at ${at})` : message };
+  });
+  return new FeelEvaluationFailure(described);
+}
+
 /** Evaluates a FEEL expression (without its `=`) over the variables. */
-export function evaluateFeel(expression: string, context: EvalContext, where = 'expression'): unknown {
+export function evaluateFeel(expression: string, context: EvalContext, where = 'expression', options: FeelOptions = {}): unknown {
+  let result: ReturnType<typeof evaluate>;
   try {
-    return toJson(evaluate(expression, scopeFor('expression', expression, context)).value);
+    result = evaluate(expression, scopeFor('expression', expression, context));
   } catch (error) {
     throw new FeelError(expression, where, error);
   }
+  const failures = options.strict ? evaluationFailures(result.warnings) : [];
+  if (failures.length) throw new FeelError(expression, where, failureReason(expression, failures));
+  return toJson(result.value);
 }
 
 /** A Zeebe property: FEEL when it starts with `=`, else the text itself. */
@@ -92,12 +144,16 @@ export function resolveProperty(value: string | undefined, context: EvalContext,
 }
 
 /** A DMN input entry: `-` or empty matches anything. */
-export function matchesUnaryTest(test: string, input: unknown, context: EvalContext, where: string): boolean {
+export function matchesUnaryTest(test: string, input: unknown, context: EvalContext, where: string, options: FeelOptions = {}): boolean {
   const trimmed = test.trim();
   if (trimmed === '' || trimmed === '-') return true;
+  let result: ReturnType<typeof unaryTest>;
   try {
-    return unaryTest(trimmed, { ...scopeFor('unary-tests', trimmed, context), '?': input }).value === true;
+    result = unaryTest(trimmed, { ...scopeFor('unary-tests', trimmed, context), '?': input });
   } catch (error) {
     throw new FeelError(trimmed, where, error);
   }
+  const failures = options.strict ? evaluationFailures(result.warnings) : [];
+  if (failures.length) throw new FeelError(trimmed, where, failureReason(trimmed, failures));
+  return result.value === true;
 }

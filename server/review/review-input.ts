@@ -3,6 +3,7 @@ import { shanghaiDate } from '../calendar/local-date';
 import type { ApplicationRow, MaterialRow } from '../applications/store';
 import { specOf } from '../applications/store';
 import type { MatterCatalog } from '../matters/catalog';
+import type { MatterAction } from '../matters/schema';
 import { RegistryUnavailable, type License, type Registries } from '../registries';
 import type { HandedInMaterial, Lookup, ReadField, ReviewInput } from '../../workers/review/facts';
 
@@ -14,6 +15,35 @@ async function lookup<T>(ask: () => Promise<T | undefined>): Promise<Lookup<T>> 
     if (error instanceof RegistryUnavailable) return 'unavailable';
     throw error;
   }
+}
+
+const preferValid = (licenses: License[]) => licenses.find((l) => l.status === 'valid') ?? licenses[0];
+
+/**
+ * The second party's licence the form names by its number (the qualification certificate): the review compares it with
+ * the person the form names, so a number of someone else's certificate is found as theirs. A road transport
+ * qualification certificate is numbered by its holder's ID number, so the certificate of a number is its holder's
+ * with that number. Without a number, the person's own licence of the type.
+ */
+async function secondPartyLicense(
+  registries: Registries,
+  spec: MatterAction,
+  form: ApplicationRow['form'],
+  personCode: unknown,
+  licenseType: string,
+): Promise<License | undefined> {
+  const numberKey = spec.fields.find(
+    (f) => f.prefill.from === 'license' && f.prefill.field === 'number' && f.prefill.holder === 'second-party',
+  )?.key;
+  const stated = numberKey ? form[numberKey]?.value : undefined;
+  if (typeof stated === 'string' && stated.trim()) {
+    const number = stated.trim().toUpperCase();
+    const own = typeof personCode === 'string' ? await registries.licenses.byHolder(personCode, licenseType) : [];
+    const named = own.filter((l) => l.number.toUpperCase() === number);
+    if (named.length) return preferValid(named);
+    return preferValid((await registries.licenses.byHolder(number, licenseType)).filter((l) => l.number.toUpperCase() === number));
+  }
+  return typeof personCode === 'string' ? preferValid(await registries.licenses.byHolder(personCode, licenseType)) : undefined;
 }
 
 /** What the review of one application reads: its form and materials with their OCR, the registries, the licences. */
@@ -41,13 +71,7 @@ export async function loadReviewInput(
     const licenseType = typeCode && typeCode.from === 'license' ? typeCode.licenseType : undefined;
     secondParty = {
       person: typeof code === 'string' ? await lookup(() => deps.registries.persons.find(code)) : undefined,
-      license:
-        typeof code === 'string' && licenseType
-          ? await lookup(async () => {
-              const held = await deps.registries.licenses.byHolder(code, licenseType);
-              return held.find((l) => l.status === 'valid') ?? held[0];
-            })
-          : undefined,
+      license: licenseType ? await lookup(() => secondPartyLicense(deps.registries, spec, row.form, code, licenseType)) : undefined,
     };
     const confirmation = await deps.knex('confirmations').where({ application_id: row.id }).first('status');
     confirmed = confirmation?.status === 'accepted' ? true : confirmation?.status === 'declined' ? false : null;
@@ -71,6 +95,7 @@ export async function loadReviewInput(
     license,
     secondParty,
     confirmed,
+    draft: row.status === 'draft',
     today: shanghaiDate(now),
   };
 }

@@ -11,6 +11,8 @@ export interface Finding {
   point: string;
   severity: 'block' | 'warn';
   message: string;
+  /** The one form field key or material code the finding is about, when it is about one (JOBS.md). */
+  field?: string;
 }
 
 /** JOBS.md `review`: passed when no finding blocks; the table version it was decided by. */
@@ -47,7 +49,12 @@ export async function reviewApplication(deps: ReviewDeps, row: ApplicationRow, n
   try {
     outputs = table.set.evaluate(table.decisionId, { facts });
   } catch (error) {
-    const rule = error instanceof DecisionError && error.ruleId ? `规则 ${error.ruleId} ` : '规则';
+    const rule =
+      error instanceof DecisionError && error.ruleId
+        ? `规则 ${error.ruleId} `
+        : error instanceof DecisionError && error.inputId
+          ? `规则表的输入项 ${error.inputId} `
+          : '规则';
     return {
       passed: false,
       findings: [{ point: TABLE_POINT, severity: 'block', message: `审查${rule}无法计算（${(error as Error).message}），转人工审查` }],
@@ -60,7 +67,8 @@ export async function reviewApplication(deps: ReviewDeps, row: ApplicationRow, n
     if (typeof o.point !== 'string' || (o.severity !== 'warn' && o.severity !== 'block') || typeof o.message !== 'string') {
       return { point: TABLE_POINT, severity: 'block', message: `审查规则表的输出不是审查意见：${JSON.stringify(output)}，转人工审查` };
     }
-    return { point: o.point, severity, message: o.message };
+    const field = typeof o.field === 'string' && o.field !== '' ? { field: o.field } : {};
+    return { point: o.point, severity, message: o.message, ...field };
   });
   return { passed: !findings.some((f) => f.severity === 'block'), findings, tableVersion: table.version };
 }

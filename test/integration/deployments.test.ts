@@ -72,7 +72,11 @@ describe('Deployments API', () => {
     });
 
     it('serves the exact XML of each version, the latest without ?version', async () => {
-      for (const [query, expected] of [['?version=1', applyV1], ['?version=2', applyV2], ['', applyV2]]) {
+      for (const [query, expected] of [
+        ['?version=1', applyV1],
+        ['?version=2', applyV2],
+        ['', applyV2],
+      ]) {
         const reply = await get(`/api/v1/processes/${APPLY}/xml${query}`);
         expect(reply.status, query).to.equal(200);
         expect(reply.headers.get('content-type')).to.match(/^application\/xml/);
@@ -119,12 +123,23 @@ describe('Deployments API', () => {
     it('deploys a process, its decision and its form together in one deployment', async () => {
       const reply = await deploy(
         ['change.bpmn', applyV1.replaceAll(APPLY, 'public-place-hygiene-permit-change')],
-        ['review.dmn', fixture('hygiene-permit-review.dmn').replaceAll('public-place-hygiene-permit-review', 'public-place-hygiene-permit-change-review')],
-        ['变更.form', fixture('hygiene-permit-review.form').replace('"public-place-hygiene-permit-review"', '"public-place-hygiene-permit-change"')],
+        [
+          'review.dmn',
+          fixture('hygiene-permit-review.dmn').replaceAll(
+            'public-place-hygiene-permit-review',
+            'public-place-hygiene-permit-change-review',
+          ),
+        ],
+        [
+          '变更.form',
+          fixture('hygiene-permit-review.form').replace('"public-place-hygiene-permit-review"', '"public-place-hygiene-permit-change"'),
+        ],
       );
       expect(reply.status, reply.text).to.equal(201);
       expect(reply.body.resources[2].fileName).to.equal('变更.form');
-      expect(reply.body.resources.map((r: { kind: string; id: string; version: number }) => `${r.kind}:${r.id}:${r.version}`)).to.deep.equal([
+      expect(
+        reply.body.resources.map((r: { kind: string; id: string; version: number }) => `${r.kind}:${r.id}:${r.version}`),
+      ).to.deep.equal([
         'bpmn:public-place-hygiene-permit-change:1',
         'dmn:public-place-hygiene-permit-change-review:1',
         'form:public-place-hygiene-permit-change:1',
@@ -149,7 +164,12 @@ describe('Deployments API', () => {
       { file: 'unresolved-reference.bpmn', elementIds: ['Flow_ToDone'], text: /EndEvent_Closed/ },
       { file: 'missing-task-definition.bpmn', elementIds: ['Task_Archive'], rule: 'camunda-compat/implementation' },
       { file: 'bad-feel-condition.bpmn', elementIds: ['Flow_Clean'], rule: 'feel-syntax', text: /=arrears == 0 and/ },
-      { file: 'bad-feel-review.dmn', elementIds: ['Rule_AreaTooSmall', 'Rule_StaffUncertified'], rule: 'feel-syntax', text: /entertainment-venue-license-review/ },
+      {
+        file: 'bad-feel-review.dmn',
+        elementIds: ['Rule_AreaTooSmall', 'Rule_StaffUncertified'],
+        rule: 'feel-syntax',
+        text: /entertainment-venue-license-review/,
+      },
       { file: 'invalid-review.form', elementIds: ['Field_Decision', 'Field_CommentAgain', 'Field_Untyped'] },
     ];
     for (const { file, elementIds, rule, text } of bad) {
@@ -165,6 +185,26 @@ describe('Deployments API', () => {
         expect(reply.body.error.message).to.contain(file);
       });
     }
+
+    it('refuses a review table whose rule calls a function that does not exist, with the reason, and deploys nothing', async () => {
+      const review = fixture('hygiene-permit-review.dmn');
+      const misspelled = review.replace('<text>&lt; 20</text>', '<text>is defined(?) and ? &lt; 20</text>');
+      expect(misspelled).not.to.equal(review);
+      const before = await listed('decisions', 'public-place-hygiene-permit-review');
+      const reply = await deploy(['review.dmn', misspelled]);
+      expect(reply.status, reply.text).to.equal(400);
+      expect(reply.body.error.code).to.equal('DEPLOYMENT_INVALID');
+      expect(reply.body.error.details).to.deep.equal([
+        {
+          file: 'review.dmn',
+          elementId: 'Rule_AreaTooSmall',
+          rule: 'feel-function',
+          message:
+            'Decision public-place-hygiene-permit-review, rule Rule_AreaTooSmall, input "经营面积（平方米）": the FEEL unary tests calls the function "is defined", which does not exist (it would evaluate to null and the rule would never apply): is defined(?) and ? < 20',
+        },
+      ]);
+      expect(await listed('decisions', 'public-place-hygiene-permit-review')).to.deep.equal(before);
+    });
 
     it('refuses a file that is not .bpmn, .dmn or .form, naming it', async () => {
       const reply = await deploy(['apply.xml', applyV1]);
@@ -237,10 +277,16 @@ describe('Deployments API', () => {
       fs.writeFileSync(file, original);
       fs.writeFileSync(path.join(dir, 'public-place-hygiene-permit', 'matter.json'), '{"code": "not deployed"}');
 
-      expect(await deployments.deployRepository(dir)).to.deep.equal({ deployed: ['public-place-hygiene-permit/renew.bpmn'], unchanged: [] });
+      expect(await deployments.deployRepository(dir)).to.deep.equal({
+        deployed: ['public-place-hygiene-permit/renew.bpmn'],
+        unchanged: [],
+      });
       expect(await latest()).to.include({ version: 1, fileName: 'public-place-hygiene-permit/renew.bpmn', content: original });
 
-      expect(await deployments.deployRepository(dir)).to.deep.equal({ deployed: [], unchanged: ['public-place-hygiene-permit/renew.bpmn'] });
+      expect(await deployments.deployRepository(dir)).to.deep.equal({
+        deployed: [],
+        unchanged: ['public-place-hygiene-permit/renew.bpmn'],
+      });
 
       const designer = await deploy(['renew.bpmn', designerEdit]);
       expect(designer.body.resources[0]).to.include({ version: 2 });
@@ -265,7 +311,10 @@ describe('Deployments API', () => {
     });
 
     it('treats a missing folder as nothing to deploy', async () => {
-      expect(await server.running.platform.deployments.deployRepository(path.join(tempDir(), 'none'))).to.deep.equal({ deployed: [], unchanged: [] });
+      expect(await server.running.platform.deployments.deployRepository(path.join(tempDir(), 'none'))).to.deep.equal({
+        deployed: [],
+        unchanged: [],
+      });
     });
 
     it('refuses to start on a broken repository file, naming it and its errors, and deploys none of the others', async () => {
@@ -277,7 +326,10 @@ describe('Deployments API', () => {
         (e: unknown) => e,
       );
       expect(error).to.be.instanceOf(StartRefused);
-      expect((error as Error).message).to.contain(path.join(dir, 'cancel.bpmn')).and.contain('Task_Archive').and.contain('zeebe:TaskDefinition');
+      expect((error as Error).message)
+        .to.contain(path.join(dir, 'cancel.bpmn'))
+        .and.contain('Task_Archive')
+        .and.contain('zeebe:TaskDefinition');
       expect(await server.running.platform.deployments.latest('bpmn', 'repository-good-process')).to.equal(undefined);
     });
   });

@@ -1,7 +1,9 @@
-import { residentId, uscc } from '../../server/identifiers';
+import { licenseIdentifier, residentId, uscc } from '../../server/identifiers';
 import { isLocalDate, dayNumber, type LocalDate } from '../../server/calendar/local-date';
-import type { ActionId, Matter, MatterAction } from '../../server/matters/schema';
+import type { ActionId, FormField, Matter, MatterAction } from '../../server/matters/schema';
 import type { Enterprise, License, Person } from '../../server/registries';
+import { LICENSE_TYPES } from '../../server/registries/license-types';
+import { areaProblem, isArea, MOBILE_OR_LANDLINE } from './formats';
 import type { DraftForm } from '../prefill/prefill-form';
 
 /** A field OCR read from a material: its value and how sure the reading is (0..1). */
@@ -45,6 +47,11 @@ export interface ReviewInput {
   secondParty: { person: Lookup<Person>; license: Lookup<License> } | null;
   /** The second party's answer, when the action has one: true, false, or null while none came. */
   confirmed: boolean | null;
+  /**
+   * The application is a draft (the applicant's self-check): the second party is asked only once it is submitted,
+   * and a material's reading may still be on its way.
+   */
+  draft?: boolean;
   today: LocalDate;
 }
 
@@ -58,6 +65,11 @@ export interface LicenseFacts {
   status: string | null;
   validUntil: string | null;
   daysLeft: number | null;
+  /** The licence number the library records, and whether the form's (the field that names it) is that one (null: not both known). */
+  number: string | null;
+  numberMatches: boolean | null;
+  /** The e-licence identifier the library records passes the GB/T 36904 check (null: no licence). */
+  identifierValid: boolean | null;
 }
 
 /**
@@ -78,8 +90,12 @@ export interface ReviewFacts {
   invalidPhonesText: string;
   invalidDates: string[];
   invalidDatesText: string;
+  /** Areas (number fields in square metres) that are not a positive number of at most 2 decimals within AREA_LIMIT (formats.ts). */
+  invalidAreas: string[];
+  invalidAreasText: string;
   ocrMismatches: string[];
   ocrMismatchesText: string;
+  /** Materials OCR is to read for the identity and licence checks that gave nothing to check (failed, no text, a scan without text). */
   unreadableMaterials: string[];
   unreadableMaterialsText: string;
   missingMaterials: string[];
@@ -103,11 +119,11 @@ export interface ReviewFacts {
     found: boolean;
     nameMatches: boolean | null;
     confirmed: boolean | null;
+    /** `after-submission` on a draft: the second party is asked once the application is submitted. */
+    confirmation: 'accepted' | 'declined' | 'awaiting' | 'after-submission';
     license: LicenseFacts;
   } | null;
 }
-
-const MOBILE_OR_LANDLINE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$/;
 
 const plain = (form: DraftForm) => Object.fromEntries(Object.entries(form).map(([k, e]) => [k, e?.value ?? null]));
 const normalized = (value: unknown) =>
@@ -116,8 +132,15 @@ const normalized = (value: unknown) =>
     .replace(/[\s（）()]/g, '')
     .toUpperCase();
 
-function licenseFacts(required: boolean, lookup: Lookup<License>, holderCode: string | null, today: LocalDate): LicenseFacts {
+function licenseFacts(
+  required: boolean,
+  lookup: Lookup<License>,
+  holderCode: string | null,
+  today: LocalDate,
+  formNumber: unknown,
+): LicenseFacts {
   const license = lookup === 'unavailable' ? undefined : lookup;
+  const stated = formNumber === null || formNumber === undefined || formNumber === '' ? null : normalized(formNumber);
   const until = license?.validUntil ?? null;
   const expired = Boolean(license && (license.status === 'expired' || (until !== null && until < today)));
   return {
@@ -130,8 +153,15 @@ function licenseFacts(required: boolean, lookup: Lookup<License>, holderCode: st
     status: license?.status ?? null,
     validUntil: until,
     daysLeft: until && isLocalDate(until) ? dayNumber(until) - dayNumber(today) : null,
+    number: license?.number ?? null,
+    numberMatches: license && stated !== null ? normalized(license.number) === stated : null,
+    identifierValid: license ? licenseIdentifier.validate(license.identifier).valid : null,
   };
 }
+
+/** The form field that states the number of a licence: the applicant's own, or the second party's. */
+const numberField = (spec: MatterAction, holder: 'applicant' | 'second-party') =>
+  spec.fields.find((f) => f.prefill.from === 'license' && f.prefill.field === 'number' && f.prefill.holder === holder)?.key;
 
 /** The facts of one application, computed in full each time (the review is re-run after corrections). */
 export function reviewFacts(input: ReviewInput): ReviewFacts {
@@ -141,21 +171,32 @@ export function reviewFacts(input: ReviewInput): ReviewFacts {
   const form = plain(input.form);
   const filled = (key: string) => form[key] !== null && form[key] !== '' && form[key] !== undefined;
 
+  const ownNumberKey = numberField(spec, 'applicant');
+  const qualificationNumberKey = numberField(spec, 'second-party');
+  // A road transport qualification certificate is numbered by its holder's resident ID number (道路运输从业人员管理规定).
+  const isQualificationNumber = (f: FormField) =>
+    f.key === qualificationNumberKey && f.prefill.from === 'license' && f.prefill.licenseType === LICENSE_TYPES.transportQualification.code;
   const invalidIdentifiers = spec.fields
-    .filter((f) => (f.type === 'id-number' || f.type === 'uscc') && filled(f.key))
-    .filter((f) => !(f.type === 'id-number' ? residentId.validate(String(form[f.key])) : uscc.validate(String(form[f.key]))).valid)
+    .filter((f) => (f.type === 'id-number' || f.type === 'uscc' || isQualificationNumber(f)) && filled(f.key))
+    .filter((f) => !(f.type === 'uscc' ? uscc.validate(String(form[f.key])) : residentId.validate(String(form[f.key]))).valid)
     .map((f) => f.key);
   const invalidPhones = spec.fields
     .filter((f) => f.type === 'phone' && filled(f.key) && !MOBILE_OR_LANDLINE.test(String(form[f.key])))
     .map((f) => f.key);
   const invalidDates = spec.fields.filter((f) => f.type === 'date' && filled(f.key) && !isLocalDate(String(form[f.key]))).map((f) => f.key);
+  const invalidAreas = spec.fields
+    .filter((f) => isArea(f) && filled(f.key))
+    .map((f) => ({ key: f.key, problem: areaProblem(form[f.key]) }))
+    .filter((a): a is { key: string; problem: string } => a.problem !== undefined);
 
   const mismatches: { field: string; text: string }[] = [];
   const unreadable: string[] = [];
   for (const handed of input.handedIn) {
     const material = input.matter.materials.find((m) => m.code === handed.code);
     if (!material?.ocr) continue;
-    if (handed.ocrStatus === 'failed' || (handed.ocrStatus === 'done' && !Object.keys(handed.fields).length)) {
+    // A reading still on its way is unread only once the application is submitted (the ocr task has read every material).
+    const unread = handed.ocrStatus === 'failed' || (!input.draft && (handed.ocrStatus === 'pending' || handed.ocrStatus === 'none'));
+    if (unread || (handed.ocrStatus === 'done' && !Object.keys(handed.fields).length)) {
       unreadable.push(handed.code);
       continue;
     }
@@ -191,7 +232,15 @@ export function reviewFacts(input: ReviewInput): ReviewFacts {
       found: Boolean(person),
       nameMatches: person && filled(nameOf) ? normalized(person.name) === normalized(form[nameOf]) : null,
       confirmed: input.confirmed,
-      license: licenseFacts(true, input.secondParty.license, filled(idKey) ? String(form[idKey]) : null, input.today),
+      confirmation:
+        input.confirmed === true ? 'accepted' : input.confirmed === false ? 'declined' : input.draft ? 'after-submission' : 'awaiting',
+      license: licenseFacts(
+        true,
+        input.secondParty.license,
+        filled(idKey) ? String(form[idKey]) : null,
+        input.today,
+        qualificationNumberKey ? form[qualificationNumberKey] : null,
+      ),
     };
   }
 
@@ -208,7 +257,9 @@ export function reviewFacts(input: ReviewInput): ReviewFacts {
     invalidPhones,
     invalidPhonesText: texts(invalidPhones, label),
     invalidDates,
-    invalidDatesText: texts(invalidDates, label),
+    invalidDatesText: invalidDates.map((k) => `${label(k)}“${form[k]}”`).join('、'),
+    invalidAreas: invalidAreas.map((a) => a.key),
+    invalidAreasText: invalidAreas.map((a) => `${label(a.key)}“${form[a.key]}”${a.problem}`).join('；'),
     ocrMismatches: [...new Set(mismatches.map((m) => m.field))],
     ocrMismatchesText: mismatches.map((m) => m.text).join('；'),
     unreadableMaterials: unreadable,
@@ -229,7 +280,13 @@ export function reviewFacts(input: ReviewInput): ReviewFacts {
           : null,
       businessScope: enterprise?.businessScope ?? null,
     },
-    license: licenseFacts(Boolean(spec.requiredLicense), input.license, input.holderCode, input.today),
+    license: licenseFacts(
+      Boolean(spec.requiredLicense),
+      input.license,
+      input.holderCode,
+      input.today,
+      ownNumberKey ? form[ownNumberKey] : null,
+    ),
     secondParty,
   };
 }

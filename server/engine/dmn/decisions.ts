@@ -1,13 +1,17 @@
 import { DmnModdle } from 'dmn-moddle';
 import { evaluateFeel, FeelError, matchesUnaryTest } from '../feel';
 
-/** A decision whose evaluation failed: names the decision, the rule and the expression (a case never passes on it). */
+/**
+ * A decision whose evaluation failed: names the decision, the rule or the input, and the expression (a case never
+ * passes on it).
+ */
 export class DecisionError extends Error {
   constructor(
     message: string,
     readonly decisionId: string,
     readonly ruleId?: string,
     readonly expression?: string,
+    readonly inputId?: string,
   ) {
     super(message);
     this.name = 'DecisionError';
@@ -72,19 +76,33 @@ export class DecisionSet {
     if (!logic) throw new DecisionError(`decision ${id} has no logic`, id);
     if (logic.$type === 'dmn:LiteralExpression') {
       const text = (logic as Text).text ?? '';
-      return guard(id, undefined, text, () => evaluateFeel(text, scope, `decision ${id}`));
+      return guard({ decisionId: id }, text, () => evaluateFeel(text, scope, `decision ${id}`, STRICT));
     }
     if (logic.$type !== 'dmn:DecisionTable') throw new DecisionError(`decision ${id}: ${logic.$type} is not supported`, id);
     return evaluateTable(id, logic as DecisionTable, scope);
   }
 }
 
-function guard<T>(decisionId: string, ruleId: string | undefined, expression: string, run: () => T): T {
+/**
+ * Decisions fail on an expression that could not be computed (a function that does not exist, date("abc")): its null
+ * would make a rule silently not match, and a review table pass a case it was meant to stop.
+ */
+const STRICT = { strict: true };
+
+interface Where {
+  decisionId: string;
+  ruleId?: string;
+  inputId?: string;
+}
+
+function guard<T>(where: Where, expression: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
     if (error instanceof FeelError) {
-      throw new DecisionError(`decision ${decisionId}${ruleId ? ` rule ${ruleId}` : ''}: ${error.message}`, decisionId, ruleId, expression);
+      const { decisionId, ruleId, inputId } = where;
+      const place = ruleId ? ` rule ${ruleId}` : inputId ? ` input ${inputId}` : '';
+      throw new DecisionError(`decision ${decisionId}${place}: ${error.message}`, decisionId, ruleId, expression, inputId);
     }
     throw error;
   }
@@ -93,21 +111,21 @@ function guard<T>(decisionId: string, ruleId: string | undefined, expression: st
 function evaluateTable(decisionId: string, table: DecisionTable, context: Context): unknown {
   const inputs = table.input.map((input) => {
     const text = input.inputExpression?.text ?? '';
-    return guard(decisionId, undefined, text, () => evaluateFeel(text, context, `decision ${decisionId} input ${input.id}`));
+    return guard({ decisionId, inputId: input.id }, text, () => evaluateFeel(text, context, `input ${input.id}`, STRICT));
   });
   const matched = table.rule.filter((rule) =>
     rule.inputEntry.every((entry, i) =>
-      guard(decisionId, rule.id, entry.text ?? '', () =>
-        matchesUnaryTest(entry.text ?? '', inputs[i], context, `decision ${decisionId} rule ${rule.id}`),
+      guard({ decisionId, ruleId: rule.id }, entry.text ?? '', () =>
+        matchesUnaryTest(entry.text ?? '', inputs[i], context, `input entry ${i + 1}`, STRICT),
       ),
     ),
   );
   const outputs = matched.map((rule) => {
-    const values = rule.outputEntry.map((entry) => {
+    const values = rule.outputEntry.map((entry, j) => {
       const text = (entry.text ?? '').trim();
       return text === ''
         ? null
-        : guard(decisionId, rule.id, text, () => evaluateFeel(text, context, `decision ${decisionId} rule ${rule.id}`));
+        : guard({ decisionId, ruleId: rule.id }, text, () => evaluateFeel(text, context, `output entry ${j + 1}`, STRICT));
     });
     if (table.output.length === 1) return values[0];
     return Object.fromEntries(table.output.map((output, i) => [output.name ?? output.id, values[i]]));

@@ -86,25 +86,22 @@ describe('Applications: the status follows the process (real processes, real wor
     expect(list.body.map((a: any) => a.id)).to.include(id);
   });
 
-  it('a licence revoked after submission: the prefill check raises NOT_ELIGIBLE, the case is rejected and the applicant told', async () => {
+  it('a licence revoked after submission: the prefill re-check notes it, the review blocks on HP-R02 and a clerk decides', async () => {
     const id = await submittedChange();
     const application = await knex()('applications').where({ id }).first('license_id');
     // Revoked between the draft and the process's re-check (the e-licence library is authoritative).
     await knex()('licenses').where({ id: application.license_id }).update({ status: 'revoked' });
     try {
       const view = await eventually(
-        () => server.request('GET', `/api/v1/applications/${id}`, { token: enterprise1 }),
-        (reply) => reply.body.status === 'rejected',
+        () => statuses(id),
+        (v) => v.status === 'manual_review' || v.status === 'rejected',
       );
-      expect(view.body.timeline.map((e: any) => e.message).join('\n')).to.include('不符合申请条件');
-      const notices = await eventually(
-        () => knex()('notifications').where({ application_id: id }),
-        (rows) => rows.length >= 2,
-      );
-      expect(notices.map((n) => n.template)).to.deep.equal(['not-eligible', 'not-eligible']);
-      expect(notices.map((n) => n.channel).sort()).to.deep.equal(['inbox', 'sms']);
-      expect(notices.find((n) => n.channel === 'sms').recipient).to.equal('13912345678');
-      expect(notices[0].text).to.include(view.body.caseNumber);
+      expect(view.status, 'what the review table checks is not refused automatically').to.equal('manual_review');
+      // (HP-R04 too once the clean change above has issued the new representative: nothing left to change.)
+      expect(view.findings.map((f: any) => `${f.point}:${f.severity}`)).to.include('HP-R02:block');
+      const recheck = view.timeline.find((e: any) => e.kind === 'eligibility');
+      expect(recheck.message).to.include('已吊销或撤销').and.include('将在审查中核验');
+      expect(await knex()('notifications').where({ application_id: id, template: 'not-eligible' })).to.deep.equal([]);
     } finally {
       await knex()('licenses').where({ id: application.license_id }).update({ status: 'valid' });
     }

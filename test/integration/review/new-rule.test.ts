@@ -8,22 +8,6 @@ import { startTestServer, type TestServer } from '../../support/server';
 
 const PUBLICATION = 'publication-licence-reissue';
 const TABLE = `${PUBLICATION}-review`;
-const INPUTS = [
-  'Action',
-  'LossType',
-  'License',
-  'LicenseHeld',
-  'Enterprise',
-  'NameMatches',
-  'RepresentativeMatches',
-  'StatementAccepted',
-  'ContactPhoneFilled',
-  'InvalidPhones',
-  'InvalidIdentifiers',
-  'OcrMismatches',
-  'Missing',
-  'Unreadable',
-];
 const NEW_POINT = 'PUB-R90';
 const NEW_MESSAGE = '补证前须在公开报刊刊登原许可证作废声明，请核验声明，转人工审查';
 
@@ -44,12 +28,15 @@ function hold(): Hold {
 
 /** The repository's review table with one more rule, as a designer adds it in the review-table editor. */
 function withNewRule(table: string): string {
-  const entries = INPUTS.map(
-    (input) => `
+  const inputs = [...table.matchAll(/<input id="Input_(\w+)"/g)].map((m) => m[1]);
+  const entries = inputs
+    .map(
+      (input) => `
         <inputEntry id="UnaryTests_PUB_R90_${input}">
           <text>${input === 'Action' ? '"apply"' : '-'}</text>
         </inputEntry>`,
-  ).join('');
+    )
+    .join('');
   const rule = `      <rule id="Rule_PUB_R90_VoidNotice">
         <description>${NEW_POINT} 原许可证作废声明须经人工核验</description>${entries}
         <outputEntry id="LiteralExpression_PUB_R90_Point">
@@ -60,6 +47,9 @@ function withNewRule(table: string): string {
         </outputEntry>
         <outputEntry id="LiteralExpression_PUB_R90_Message">
           <text>"${NEW_MESSAGE}"</text>
+        </outputEntry>
+        <outputEntry id="LiteralExpression_PUB_R90_Field">
+          <text></text>
         </outputEntry>
       </rule>
 `;

@@ -42,7 +42,9 @@ function feelOf(file: string): { where: string; source: string; grammar: FeelGra
         source: decode(m[1]),
         grammar,
       }));
-    return [...entries('inputExpression', 'expression'), ...entries('inputEntry', 'unaryTests'), ...entries('outputEntry', 'expression')];
+    // An empty output entry is DMN's "no value" (null on both engines), as the deployment check takes it.
+    const outputs = entries('outputEntry', 'expression').filter((entry) => entry.source.trim());
+    return [...entries('inputExpression', 'expression'), ...entries('inputEntry', 'unaryTests'), ...outputs];
   }
   const attributes = [...content.matchAll(/\s([\w:]+)="=([^"]*)"/g)].map((m) => ({
     where: m[1],

@@ -40,6 +40,43 @@ describe('DMN check', () => {
     ]);
   });
 
+  it('refuses a call of a function that does not exist, naming the rule, the entry and the function', async () => {
+    const result = await checker.check('review.dmn', edited('<text>&lt; 20</text>', '<text>&lt; floor area(?)</text>'));
+    expect(result.errors).to.deep.equal([
+      {
+        file: 'review.dmn',
+        elementId: 'Rule_AreaTooSmall',
+        rule: 'feel-function',
+        message:
+          'Decision public-place-hygiene-permit-review, rule Rule_AreaTooSmall, input "经营面积（平方米）": the FEEL unary tests calls the function "floor area", which does not exist (it would evaluate to null and the rule would never apply): < floor area(?)',
+      },
+    ]);
+    const inOutput = await checker.check(
+      'review.dmn',
+      edited('<text>"经营面积不足 20 平方米"</text>', '<text>"经营面积不足 " + trim(string(facts.area))</text>'),
+    );
+    expect(inOutput.errors.map((e) => [e.elementId, e.rule])).to.deep.equal([['Rule_AreaTooSmall', 'feel-function']]);
+    expect(inOutput.errors[0].message).to.contain('"trim"');
+  });
+
+  it('should NOT refuse built-in functions, nor a function the expression defines itself', async () => {
+    const builtIn = await checker.check(
+      'review.dmn',
+      edited('<text>&lt; 20</text>', '<text>&lt; decimal(string length("abc") * 10, 0)</text>'),
+    );
+    expect(builtIn.errors).to.deep.equal([]);
+    const own = await checker.check(
+      'review.dmn',
+      edited('<text>facts.area</text>', '<text>{square: function(x) x * x, r: square(facts.area)}.r</text>'),
+    );
+    expect(own.errors).to.deep.equal([]);
+    const quoted = await checker.check(
+      'review.dmn',
+      edited('<text>facts.area</text>', '<text>{"half of": function(x) x / 2, r: half of(facts.area)}.r</text>'),
+    );
+    expect(quoted.errors).to.deep.equal([]);
+  });
+
   it('refuses an input expression that does not parse, naming the input', async () => {
     const result = await checker.check('review.dmn', edited('<text>facts.area</text>', '<text>facts.area +</text>'));
     expect(result.errors.map((e) => e.elementId)).to.deep.equal(['Input_Area']);
@@ -65,7 +102,11 @@ describe('DMN check', () => {
     );
     const result = await checker.check('review.dmn', withRequirement);
     expect(result.errors).to.deep.equal([
-      { file: 'review.dmn', elementId: 'public-place-hygiene-permit-review', message: 'public-place-hygiene-permit-review requires "#missing-decision", which is not in the file' },
+      {
+        file: 'review.dmn',
+        elementId: 'public-place-hygiene-permit-review',
+        message: 'public-place-hygiene-permit-review requires "#missing-decision", which is not in the file',
+      },
     ]);
   });
 

@@ -100,6 +100,54 @@ describe('DMN decision tables (dmn-moddle + feelin)', () => {
     }
   });
 
+  const failing = (set: DecisionSet, facts: Record<string, unknown>): DecisionError => {
+    try {
+      set.evaluate('review', { facts });
+    } catch (error) {
+      expect(error).to.be.instanceOf(DecisionError);
+      return error as DecisionError;
+    }
+    return expect.fail('should have thrown') as never;
+  };
+
+  it('should NOT pass a case when a rule calls a function that does not exist: the rule and the function are named', async () => {
+    const misspelled = rule('r1', '-', '-', '"ID"', '"block"') + rule('typo', 'false', 'is defined(facts.area)', '"AREA"', '"block"');
+    const error = failing(await DecisionSet.parse(table('COLLECT', misspelled)), { idValid: false, area: 12 });
+    expect(error).to.include({ decisionId: 'review', ruleId: 'typo', expression: 'is defined(facts.area)' });
+    expect(error.message).to.contain('no such function: is defined');
+  });
+
+  it('should NOT pass a case when a function refuses its argument (date("abc")), in an input entry or an output entry', async () => {
+    const badDate = rule('date', '-', 'date("abc") &lt; today()', '"AREA"', '"block"');
+    const inEntry = failing(await DecisionSet.parse(table('COLLECT', badDate)), { idValid: true, area: 12 });
+    expect(inEntry).to.include({ ruleId: 'date' });
+    expect(inEntry.message).to.match(/date\('"abc"'\) is not a valid date/);
+    const badOutput = rule('message', 'false', '-', '"ID"', '"有效期至 " + string(date(facts.until))');
+    const inOutput = failing(await DecisionSet.parse(table('COLLECT', badOutput)), { idValid: false, area: 1, until: '2026-13-45' });
+    expect(inOutput).to.include({ ruleId: 'message' });
+  });
+
+  it('names the input when an input expression fails', async () => {
+    const set = await DecisionSet.parse(table('COLLECT', rules).replace('<text>facts.area</text>', '<text>number(facts.area)</text>'));
+    expect(failing(set, { idValid: true, area: '十二' })).to.include({ inputId: 'i2', ruleId: undefined });
+  });
+
+  it('keeps FEEL null semantics: a missing path, a null argument or operand is null, not a failure', async () => {
+    const nulls =
+      rule('n1', '-', '-', '"PATH"', 'facts.missing.deeper') +
+      rule('n2', '-', '-', '"DATE"', 'date(facts.until) &lt; today()') +
+      rule('n3', '-', '-', '"SUM"', 'facts.count + 1') +
+      rule('n4', '-', 'facts.limit.max', '"NEVER"', '"matched"') +
+      rule('n5', '-', '-', '"COMPARE"', 'facts.name &lt; 3');
+    const set = await DecisionSet.parse(table('COLLECT', nulls));
+    expect(set.evaluate('review', { facts: { idValid: true, area: 12, until: null, count: null, name: '王' } })).to.deep.equal([
+      { point: 'PATH', severity: null },
+      { point: 'DATE', severity: null },
+      { point: 'SUM', severity: null },
+      { point: 'COMPARE', severity: false },
+    ]);
+  });
+
   it('evaluates required decisions first and passes their results by id', async () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="http://approvals">

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DecisionSet } from '../../../server/engine/dmn/decisions';
-import { residentId, uscc } from '../../../server/identifiers';
+import { licenseIdentifier, residentId, uscc } from '../../../server/identifiers';
 import { loadMatters } from '../../../server/matters/catalog';
 import { materialsFor } from '../../../server/matters/questionnaire';
 import type { ActionId, Answers, Matter } from '../../../server/matters/schema';
@@ -15,6 +15,7 @@ export interface Finding {
   point: string;
   severity: string;
   message: string;
+  field: string | null;
 }
 
 export const PROCESSES = 'processes';
@@ -73,7 +74,12 @@ export function enterprise(overrides: Partial<Enterprise> = {}): Enterprise {
 export function license(overrides: Partial<License> = {}): License {
   return {
     id: 'lic-hygiene-1',
-    identifier: '1.2.156.3005.2.11100000MB1640886L012.11110101MB1D20451M.0001',
+    identifier: licenseIdentifier.build({
+      typeCode: overrides.typeCode ?? HYGIENE_PERMIT,
+      issuerCode: '11110101MB1D20451M',
+      serial: overrides.id === undefined ? '20230001' : overrides.id.replace(/[^0-9A-Z]/gi, '').toUpperCase(),
+      version: 1,
+    }),
     typeCode: HYGIENE_PERMIT,
     typeName: '公共场所卫生许可证',
     number: '京卫公证字〔2023〕第1101010012号',

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { ActionId } from '../../../server/matters/schema';
-import type { ReviewInput } from '../../../workers/review/facts';
+import type { License } from '../../../server/registries';
+import type { HandedInMaterial, ReviewInput } from '../../../workers/review/facts';
 import {
   CHINESE,
   cleanInput,
@@ -39,11 +40,15 @@ const misread = (input: ReviewInput) =>
     const [first] = Object.keys(m.fields);
     m.fields[first] = { value: `${m.fields[first].value}1`, confidence: 0.9 };
   });
-const unreadable = (code?: string) => (input: ReviewInput) =>
-  handIn(input, code ?? ocrCode[input.matter.slug][input.action]!, (m) => {
-    m.ocrStatus = 'failed';
-    m.fields = {};
-  });
+const unreadable =
+  (code?: string, status: HandedInMaterial['ocrStatus'] = 'failed') =>
+  (input: ReviewInput) =>
+    handIn(input, code ?? ocrCode[input.matter.slug][input.action]!, (m) => {
+      m.ocrStatus = status;
+      m.fields = {};
+    });
+/** The e-licence identifier with its check character replaced by another. */
+const wrongIdentifierCheck = (identifier: string) => identifier.slice(0, -1) + (identifier.endsWith('A') ? 'B' : 'A');
 
 const MISTAKES: Record<string, Mistake[]> = {
   'public-place-hygiene-permit': [
@@ -68,6 +73,16 @@ const MISTAKES: Record<string, Mistake[]> = {
     { point: 'HP-R02', what: 'the licence is marked expired', change: (i) => patchLicense(i, { status: 'expired', validUntil: null }) },
     { point: 'HP-R02', what: 'the licence is not in the library', change: (i) => (i.license = undefined) },
     { point: 'HP-R02', what: 'the licence is held by another unit', change: (i) => patchLicense(i, { holderCode: '91110101MA01C7QH3X' }) },
+    {
+      point: 'HP-R02',
+      what: 'the form names another licence number than the library',
+      change: (i) => setField(i, 'licenseNumber', '京卫公证字〔2023〕第1101010013号'),
+    },
+    {
+      point: 'HP-R02',
+      what: "the library's e-licence identifier fails its check",
+      change: (i) => patchLicense(i, { identifier: wrongIdentifierCheck((i.license as License).identifier) }),
+    },
     {
       point: 'HP-R03',
       what: 'the new representative is not the registered one',
@@ -113,11 +128,31 @@ const MISTAKES: Record<string, Mistake[]> = {
       change: (i) => setField(i, 'hygieneManager', null),
     },
     { point: 'HP-R10', what: 'the stop date is tomorrow', change: (i) => setField(i, 'stopDate', TOMORROW) },
-    { point: 'HP-R10', what: 'the stop date is not a date', change: (i) => setField(i, 'stopDate', '2026-11-31') },
+    { point: 'HP-R10', what: 'the stop date is not a date', change: (i) => setField(i, 'stopDate', '2026-11-31'), also: ['HP-R11'] },
     {
       point: 'HP-R11',
       what: 'the USCC check character is wrong',
       change: (i) => setField(i, 'uscc', wrongCheck(String(i.form.uscc.value))),
+    },
+    { point: 'HP-R11', what: 'a date is not a date', actions: ['change', 'renew'], change: (i) => setField(i, 'validUntil', '2027-02-30') },
+    { point: 'HP-R11', what: 'the area is zero', actions: ['apply', 'renew'], change: (i) => setField(i, 'floorArea', 0) },
+    {
+      point: 'HP-R11',
+      what: 'the area has three decimals',
+      actions: ['apply', 'renew'],
+      change: (i) => setField(i, 'floorArea', 2400.125),
+    },
+    {
+      point: 'HP-R11',
+      what: 'the area is two square kilometres',
+      actions: ['apply', 'renew'],
+      change: (i) => setField(i, 'floorArea', 2e6),
+    },
+    {
+      point: 'HP-R11',
+      what: 'the area read is not a number',
+      actions: ['apply', 'renew'],
+      change: (i) => setField(i, 'floorArea', '二千四百'),
     },
     { point: 'HP-R12', what: 'OCR read another value than the form', change: misread },
     {
@@ -125,7 +160,9 @@ const MISTAKES: Record<string, Mistake[]> = {
       what: 'a required material is missing',
       change: (i) => withhold(i, { apply: 'HP-06', change: 'HP-13', renew: 'HP-08', cancel: 'HP-12' }[i.action]!),
     },
-    { point: 'HP-R14', what: 'a material could not be read', change: unreadable() },
+    { point: 'HP-R14', what: 'a material could not be read (or a scanned PDF without text)', change: unreadable() },
+    { point: 'HP-R14', what: 'an identity material is an image with no text', change: unreadable(undefined, 'done') },
+    { point: 'HP-R14', what: 'an identity material is still unread after submission', change: unreadable(undefined, 'pending') },
   ],
   'publication-licence-reissue': [
     { point: 'PUB-R01', what: 'the licence is revoked', change: (i) => patchLicense(i, { status: 'revoked' }) },
@@ -135,6 +172,18 @@ const MISTAKES: Record<string, Mistake[]> = {
       point: 'PUB-R01',
       what: 'the licence is held by another unit',
       change: (i) => patchLicense(i, { holderCode: wrongCheck(i.holderCode!) }),
+    },
+    {
+      point: 'PUB-R01',
+      what: 'the form names another licence number than the library',
+      change: (i) => setField(i, 'licenseNumber', '新出发京零字第东230013号'),
+      // The photo of the damaged licence shows the library's number.
+      also: ['PUB-R08'],
+    },
+    {
+      point: 'PUB-R01',
+      what: "the library's e-licence identifier fails its check",
+      change: (i) => patchLicense(i, { identifier: wrongIdentifierCheck((i.license as License).identifier) }),
     },
     { point: 'PUB-R02', what: 'the enterprise is cancelled', change: (i) => patchEnterprise(i, { status: 'cancelled' }) },
     { point: 'PUB-R02', what: 'the enterprise is not registered', change: (i) => (i.enterprise = undefined) },
@@ -154,9 +203,11 @@ const MISTAKES: Record<string, Mistake[]> = {
       what: 'the USCC check character is wrong',
       change: (i) => setField(i, 'uscc', wrongCheck(String(i.form.uscc.value))),
     },
+    { point: 'PUB-R07', what: 'the loss date is not a date', change: (i) => setField(i, 'lossDate', '2026-11-31') },
     { point: 'PUB-R08', what: 'the photo shows another licence number', change: misread },
     { point: 'PUB-R09', what: 'the damaged licence photo is missing', change: (i) => withhold(i, 'PUB-05') },
     { point: 'PUB-R10', what: 'the business licence scan could not be read', change: unreadable('PUB-02') },
+    { point: 'PUB-R10', what: 'the business licence is an image with no text', change: unreadable('PUB-02', 'done') },
   ],
   'dangerous-goods-staff-employer-change': [
     {
@@ -178,6 +229,11 @@ const MISTAKES: Record<string, Mistake[]> = {
       point: 'DG-R02',
       what: 'the qualification is for ordinary freight',
       change: (i) => setField(i, 'qualificationCategory', '道路货物运输驾驶员'),
+    },
+    {
+      point: 'DG-R02',
+      what: "the library's e-licence identifier of the qualification fails its check",
+      change: (i) => patchQualification(i, { identifier: wrongIdentifierCheck((i.secondParty!.license as License).identifier) }),
     },
     { point: 'DG-R02', what: 'an escort was chosen for a driver', change: (i) => (i.answers = { ...i.answers, staffCategory: 'escort' }) },
     {
@@ -205,9 +261,16 @@ const MISTAKES: Record<string, Mistake[]> = {
       what: 'the employer USCC check character is wrong',
       change: (i) => setField(i, 'employerUscc', wrongCheck(String(i.form.employerUscc.value))),
     },
+    {
+      point: 'DG-R07',
+      what: 'the qualification number is not an ID number',
+      change: (i) => setField(i, 'qualificationNumber', wrongCheck(String(i.form.qualificationNumber.value))),
+    },
+    { point: 'DG-R07', what: 'the employment start is not a date', change: (i) => setField(i, 'employmentStart', '2026-02-29') },
     { point: 'DG-R08', what: 'the ID card shows another name', change: misread },
     { point: 'DG-R09', what: 'the ID card is missing', change: (i) => withhold(i, 'DG-02') },
     { point: 'DG-R10', what: 'the ID card could not be read', change: unreadable() },
+    { point: 'DG-R10', what: 'the ID card is an image with no text', change: unreadable(undefined, 'done') },
   ],
 };
 

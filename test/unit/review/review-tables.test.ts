@@ -47,7 +47,7 @@ describe('review tables (processes/*/review.dmn)', () => {
         const { rootElement } = await new DmnModdle().fromXML(fs.readFileSync(tableFile(matter), 'utf8'), 'dmn:Definitions');
         const table = rootElement.drgElement[0].decisionLogic;
         expect(table.hitPolicy).to.equal('COLLECT');
-        expect(table.output.map((o: { name: string }) => o.name)).to.deep.equal(['point', 'severity', 'message']);
+        expect(table.output.map((o: { name: string }) => o.name)).to.deep.equal(['point', 'severity', 'message', 'field']);
         const actionColumn = table.input.findIndex((i: { inputExpression: { text: string } }) => i.inputExpression.text === 'facts.action');
         expect(actionColumn).to.be.at.least(0);
         const covered = new Set<string>();
@@ -125,6 +125,56 @@ describe('review tables (processes/*/review.dmn)', () => {
       setField(input, 'qualificationCategory', '经营性道路危险货物运输驾驶员、道路危险货物运输押运人员');
       input.answers = { ...input.answers, staffCategory: 'escort' };
       expect(await review(input)).to.deep.equal([]);
+    });
+  });
+
+  describe("the applicant's self-check on a draft", () => {
+    it("does not wait for the employee's confirmation, asked only once the application is submitted (DG-R04)", async () => {
+      const draft = cleanInput(matterOf('dangerous-goods-staff-employer-change'), 'apply');
+      draft.draft = true;
+      draft.confirmed = null;
+      expect(await review(draft)).to.deep.equal([]);
+      draft.draft = false;
+      expect(points(await review(draft))).to.deep.equal(['DG-R04']);
+    });
+
+    it('does not count a reading still on its way as unreadable; after submission it does', async () => {
+      const input = cleanInput(matterOf('dangerous-goods-staff-employer-change'), 'apply');
+      input.handedIn = input.handedIn.map((m) => (m.code === 'DG-02' ? { ...m, ocrStatus: 'pending', fields: {} } : m));
+      input.draft = true;
+      expect(await review(input)).to.deep.equal([]);
+      input.draft = false;
+      const [finding] = await review(input);
+      expect(finding).to.include({ point: 'DG-R10', severity: 'block', field: 'DG-02' });
+      expect(finding.message).to.match(/^无法识别从业人员身份证明，需人工核对/);
+    });
+  });
+
+  describe('a finding about one field or material names it (field)', () => {
+    it('names the field of a mismatch, and none when several fields are in question', async () => {
+      const matter = matterOf('dangerous-goods-staff-employer-change');
+      const one = cleanInput(matter, 'apply');
+      setField(one, 'staffName', '陈志刚');
+      one.handedIn = one.handedIn.map((m) =>
+        m.code === 'DG-02' ? { ...m, fields: { ...m.fields, name: { value: '陈志强', confidence: 0.95 } } } : m,
+      );
+      expect((await review(one)).map((f) => [f.point, f.field])).to.deep.equal([
+        ['DG-R03', 'staffName'],
+        ['DG-R08', 'staffName'],
+      ]);
+      const two = cleanInput(matter, 'apply');
+      two.handedIn = two.handedIn.map((m) =>
+        m.code === 'DG-02'
+          ? { ...m, fields: { name: { value: '陈志刚', confidence: 0.95 }, idNumber: { value: '350102198805122368', confidence: 0.95 } } }
+          : m,
+      );
+      expect((await review(two)).map((f) => [f.point, f.field])).to.deep.equal([['DG-R08', null]]);
+    });
+
+    it('names the material a finding is about', async () => {
+      const input = cleanInput(matterOf('public-place-hygiene-permit'), 'apply');
+      withhold(input, 'HP-05');
+      expect((await review(input)).map((f) => [f.point, f.field])).to.deep.equal([['HP-R05', 'HP-05']]);
     });
   });
 
