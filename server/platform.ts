@@ -113,12 +113,13 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
             threads: config.engineThreads,
             threadsFrom: config.engineThreadsFrom,
           });
-    deployments.onDeployed((resources) => engine.deploy(resources));
+    if (engine.deployment === 'before-commit') deployments.deliverTo((resources) => engine.deploy(resources));
+    else deployments.onDeployed((resources) => engine.deploy(resources));
     const summary = await deployments.deployRepository(config.processesDir);
     if (summary.deployed.length) log.info('repository processes deployed', { resources: summary.deployed });
     const reviewTables = new ReviewTables(db.knex);
     const pool = new OcrPool({ size: config.ocrWorkers });
-    const reader = new MaterialReader({ knex: db.knex, storage, matters, log, pool });
+    const reader = new MaterialReader({ knex: db.knex, storage, matters, log, pool, readTimeoutMs: config.ocrTimeoutMs });
     const keyStore = await loadSigningKeys({ caDir: config.signingCaDir, signingKeysFile: config.signingKeysFile, matters });
     const archiveDeps = { knex: db.knex, audit, clock, matters, storage, platformKey, keyStore };
     const archive = (applicationId: string) => archiveCase(archiveDeps, applicationId);

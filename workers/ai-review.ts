@@ -30,12 +30,10 @@ export function aiReviewWorker(
     maxConcurrent: 4,
     async handler(job) {
       if (!review) return complete({ aiReview: { enabled: false } });
+      // A try-it may carry a real application's id: it asks no model and records nothing.
+      if (job.variables.sandbox) return complete({ aiReview: { enabled: false } });
       const applicationId = job.variables.applicationId;
-      if (!applicationId) {
-        return job.variables.sandbox
-          ? complete({ aiReview: { enabled: false } })
-          : fail(`ai-review task ${job.elementId} ran without an applicationId variable`, 0, 0);
-      }
+      if (!applicationId) return fail(`ai-review task ${job.elementId} ran without an applicationId variable`, 0, 0);
       const outcome = await review(applicationId, job.key);
       if (outcome === 'unknown-application') return fail(`application ${applicationId} does not exist`, 0, 0);
       return complete({ aiReview: outcome });

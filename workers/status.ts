@@ -13,7 +13,7 @@ type Headers = { status?: string; note?: string };
 
 /**
  * `status` (shared/JOBS.md): sets the application's status from the task's `status` header and adds it to the
- * timeline. A designer's try-it instance without an application completes with nothing to do.
+ * timeline. A designer's try-it (sandbox) instance completes with nothing done, whatever applicationId it carries.
  */
 export function statusWorker(record: (change: StatusChange) => Promise<StatusResult>): Worker<Variables, Headers> {
   return {
@@ -23,10 +23,10 @@ export function statusWorker(record: (change: StatusChange) => Promise<StatusRes
       // Neither a wrong header nor a missing application heals by retrying: an incident at once.
       if (!isStatus(status))
         return fail(`status task ${job.elementId} has header status "${status ?? ''}", which is not an application status`, 0, 0);
+      // A try-it may carry a real application's id: its status is the real process's alone.
+      if (job.variables.sandbox) return complete({});
       const applicationId = job.variables.applicationId;
-      if (!applicationId) {
-        return job.variables.sandbox ? complete({}) : fail(`status task ${job.elementId} ran without an applicationId variable`, 0, 0);
-      }
+      if (!applicationId) return fail(`status task ${job.elementId} ran without an applicationId variable`, 0, 0);
       const result = await record({
         applicationId,
         status,
@@ -35,7 +35,7 @@ export function statusWorker(record: (change: StatusChange) => Promise<StatusRes
         note: job.headers.note,
         basis: status === 'approved' || status === 'rejected' ? decisionBasis(status, job.variables) : undefined,
       });
-      if (result === 'unknown-application' && !job.variables.sandbox) return fail(`application ${applicationId} does not exist`, 0, 0);
+      if (result === 'unknown-application') return fail(`application ${applicationId} does not exist`, 0, 0);
       return complete({});
     },
   };

@@ -10,6 +10,7 @@ import type {
   CheckReport,
   DeployedListener,
   DeployedResource,
+  DeploymentDelivery,
   DeployFile,
   DeployOptions,
   Problem,
@@ -26,7 +27,10 @@ export interface DeploymentResult {
   warnings: Problem[];
 }
 
-/** Processes, decisions and forms: checked as one set, stored as versions, announced to the engine after commit. */
+/**
+ * Processes, decisions and forms: checked as one set, delivered to an engine that must take them before they count
+ * (a cluster), stored as versions, announced to the engine after commit.
+ */
 export class Deployments {
   private readonly knex: Knex;
   private readonly audit: AuditLog;
@@ -34,6 +38,7 @@ export class Deployments {
   private readonly checker: Checker;
   private readonly store: ResourceStore;
   private readonly listeners: DeployedListener[] = [];
+  private readonly deliveries: DeploymentDelivery[] = [];
 
   constructor(options: { knex: Knex; audit: AuditLog; log: Logger; extraRules?: LintRuleSet }) {
     this.knex = options.knex;
@@ -83,6 +88,11 @@ export class Deployments {
   /** Called after each commit that made new versions, with those versions only. */
   onDeployed(listener: DeployedListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called with the new versions before their deployment commits; a throw rolls it back and is its answer. */
+  deliverTo(delivery: DeploymentDelivery): void {
+    this.deliveries.push(delivery);
   }
 
   private async write(inspection: Inspection, actor: string, options: DeployOptions): Promise<DeploymentResult> {
@@ -136,6 +146,8 @@ export class Deployments {
         },
         trx,
       );
+      const fresh = resources.filter((r) => !r.unchanged);
+      if (fresh.length) for (const deliver of this.deliveries) await deliver(fresh);
       return { key: deployment.key, resources };
     });
     const fresh = resources.filter((r) => !r.unchanged);

@@ -74,6 +74,12 @@ export interface ResourceSummary {
 
 export type DeployedListener = (resources: DeployedResource[]) => void | Promise<void>;
 
+/**
+ * Hands a deployment's new versions to an engine outside the platform (a Camunda 8 cluster) inside the deployment's
+ * transaction: what it throws rolls the deployment back and is the deployment's answer.
+ */
+export type DeploymentDelivery = (resources: DeployedResource[]) => Promise<void>;
+
 export interface DeployOptions {
   source?: 'api' | 'repository';
   /** File name → path inside the processes repository, for files deployed from it. */

@@ -6,8 +6,19 @@ import type { Variables, Worker } from '../../workers/worker';
  */
 export interface EnginePort {
   readonly kind: 'embedded' | 'zeebe';
-  /** Makes deployed BPMN and DMN versions runnable (called after each deployment commits). */
+  /**
+   * When `deploy` is called. `before-commit`: inside the deployment's transaction, so an engine that refuses the
+   * resources (a cluster) rolls the deployment back and its refusal is the answer. `after-commit`: once the versions are
+   * recorded (an engine in this process that only compiles them).
+   */
+  readonly deployment: 'before-commit' | 'after-commit';
+  /** Makes deployed BPMN and DMN versions runnable. */
   deploy(resources: DeployableResource[]): Promise<void>;
+  /**
+   * The root instance of the process already started for this application, if any: a start the platform did not live
+   * to record (it crashed between the engine's start and saving the key) is found again instead of started twice.
+   */
+  findApplicationInstance(bpmnProcessId: string, applicationId: string): Promise<string | undefined>;
   startInstance(request: StartInstance): Promise<InstanceStarted>;
   getInstance(key: string): Promise<InstanceView | undefined>;
   cancelInstance(key: string, actor: string): Promise<void>;

@@ -7,9 +7,20 @@ interface ValidatorError {
   message?: string;
 }
 
+/**
+ * An AppError of another copy of `server/errors.ts`: a module imported dynamically (the Zeebe adapter) is loaded a
+ * second time when the static graph was loaded through a require hook (the test runner's).
+ */
+const isForeignAppError = (error: unknown): error is AppError =>
+  error instanceof Error &&
+  error.name === 'AppError' &&
+  typeof (error as AppError).status === 'number' &&
+  typeof (error as AppError).code === 'string';
+
 /** Maps any error to the API error shape; never sends a stack trace. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isForeignAppError(error)) return new AppError(error.status, error.code, error.message, error.details);
   const e = error as ValidatorError & { type?: string; code?: string; expose?: boolean; statusCode?: number };
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'MALFORMED_JSON', 'The request body is not valid JSON');
   if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') {
@@ -23,12 +34,20 @@ export function toAppError(error: unknown): AppError {
   }
   if (Array.isArray(e?.errors) && typeof e.status === 'number') {
     const details = e.errors.map((x) => ({
-      field: (x.path ?? '').replace(/^\/(body|query|params|headers)\/?/, '$1.').replace(/\//g, '.').replace(/\.$/, ''),
+      field: (x.path ?? '')
+        .replace(/^\/(body|query|params|headers)\/?/, '$1.')
+        .replace(/\//g, '.')
+        .replace(/\.$/, ''),
       message: x.message,
     }));
     switch (e.status) {
       case 400:
-        return new AppError(400, 'VALIDATION_FAILED', 'The request is invalid: ' + details.map((d) => `${d.field} ${d.message}`).join('; '), details);
+        return new AppError(
+          400,
+          'VALIDATION_FAILED',
+          'The request is invalid: ' + details.map((d) => `${d.field} ${d.message}`).join('; '),
+          details,
+        );
       case 401:
         return new AppError(401, 'UNAUTHORIZED', 'Sign in required');
       case 404:
@@ -73,5 +92,4 @@ export function errorHandler(log: (message: string, error: unknown) => void): Er
   };
 }
 
-export const unknownRoute: RequestHandler = (req, _res, next) =>
-  next(new AppError(404, 'NOT_FOUND', `No route ${req.method} ${req.path}`));
+export const unknownRoute: RequestHandler = (req, _res, next) => next(new AppError(404, 'NOT_FOUND', `No route ${req.method} ${req.path}`));

@@ -32,6 +32,7 @@ export interface EmbeddedOptions {
 
 /** The engine port on bpmn-engine in this process, every wait state in PostgreSQL (shared/ARCHITECTURE.md). */
 export class EmbeddedEngine implements Port.EnginePort {
+  readonly deployment = 'after-commit' as const;
   readonly kind = 'embedded' as const;
   private readonly knex: Knex;
   private readonly clock: Clock;
@@ -102,6 +103,15 @@ export class EmbeddedEngine implements Port.EnginePort {
 
   deploy(resources: Port.DeployableResource[]): Promise<void> {
     return this.definitions.deploy(resources);
+  }
+
+  async findApplicationInstance(bpmnProcessId: string, applicationId: string): Promise<string | undefined> {
+    const existing = await this.knex('process_instances')
+      .where({ bpmn_process_id: bpmnProcessId, sandbox: false })
+      .whereNull('parent_key')
+      .whereRaw(`variables->>'applicationId' = ?`, [applicationId])
+      .first('key');
+    return existing ? String(existing.key) : undefined;
   }
 
   async start(): Promise<void> {

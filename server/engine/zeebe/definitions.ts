@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Zeebe } from '@camunda8/sdk';
 import { notFound } from '../../errors';
+import type { Logger } from '../../log';
 import type { DeployableResource } from '../port';
 import type { OrchestrationApi } from './rest';
 
@@ -12,6 +13,16 @@ export const resourceName = (resource: Pick<DeployableResource, 'id' | 'version'
   `${resource.id}.v${resource.version}.${resource.kind}`;
 
 const PLATFORM_VERSION = /\.v(\d+)\.bpmn$/;
+
+const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_FAILED_PRECONDITION = 9;
+const GRPC_UNAVAILABLE = 14;
+
+/** Zeebe's answer to resources it will not take (invalid BPMN, DMN or form; a rejected command): not a network fault. */
+export const isRefusal = (error: unknown): boolean => {
+  const code = (error as { code?: number })?.code;
+  return code === GRPC_INVALID_ARGUMENT || code === GRPC_FAILED_PRECONDITION;
+};
 
 interface Deployed {
   process?: { bpmnProcessId: string; version: number; resourceName: string };
@@ -48,20 +59,51 @@ export class ZeebeDefinitions {
         return r.kind === 'bpmn' ? { name, process: content } : r.kind === 'dmn' ? { name, decision: content } : { name, form: content };
       }),
     );
+    // The SDK answers null when the client closed while it retried.
+    if (!response) throw Object.assign(new Error('the connection to the cluster closed'), { code: GRPC_UNAVAILABLE });
     for (const deployment of response.deployments as Deployed[]) {
       if (deployment.process) this.remember(deployment.process.bpmnProcessId, deployment.process.version, deployment.process.resourceName);
       if (deployment.form) this.formIds.set(deployment.form.formKey, deployment.form.formId);
     }
   }
 
-  /** The latest platform version of every resource, deployed again: what a failed deployment missed reaches the cluster now. */
-  async deployLatest(): Promise<number> {
+  /**
+   * The latest platform version of every resource, deployed again at start (what was deployed while the engine was
+   * not started reaches the cluster now): in one call, and when Zeebe refuses that, resource by resource, so one it
+   * refuses is logged by name and the others are deployed. A cluster that does not answer is thrown.
+   */
+  async deployLatest(log: Logger): Promise<{ deployed: number; refused: string[] }> {
     const rows = await this.knex('resources as r')
       .whereRaw('r.version = (select max(version) from resources x where x.kind = r.kind and x.resource_id = r.resource_id)')
       .orderBy(['r.kind', 'r.resource_id'])
       .select('r.key', 'r.kind', 'r.resource_id as id', 'r.version', 'r.content');
-    await this.deploy(rows.map((r: any) => ({ key: String(r.key), kind: r.kind, id: r.id, version: r.version, content: r.content })));
-    return rows.length;
+    const resources: DeployableResource[] = rows.map((r: any) => ({
+      key: String(r.key),
+      kind: r.kind,
+      id: r.id,
+      version: r.version,
+      content: r.content,
+    }));
+    try {
+      await this.deploy(resources);
+      return { deployed: resources.length, refused: [] };
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+    }
+    const refused: string[] = [];
+    for (const resource of resources) {
+      try {
+        await this.deploy([resource]);
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        refused.push(resourceName(resource));
+        log.error('the Camunda 8 cluster refused a resource; the cluster keeps running its earlier version', {
+          resource: resourceName(resource),
+          reason: (error as { details?: string }).details ?? (error as Error).message,
+        });
+      }
+    }
+    return { deployed: resources.length - refused.length, refused };
   }
 
   /** The Zeebe version of a platform version of a process. */
@@ -70,7 +112,11 @@ export class ZeebeDefinitions {
     if (known !== undefined) return known;
     const name = resourceName({ id: processId, version: platformVersion, kind: 'bpmn' });
     const [found] = (
-      await this.api.search<ProcessDefinition>('process-definitions', { filter: { processDefinitionId: processId, resourceName: name } })
+      await this.api.search<ProcessDefinition>('process-definitions', {
+        filter: { processDefinitionId: processId, resourceName: name },
+        // A deployment that reached the cluster after the platform gave up on it carries the same name: the newest is ours.
+        sort: [{ field: 'version', order: 'DESC' }],
+      })
     ).items;
     if (!found) throw notFound(`process ${processId} version ${platformVersion} on the cluster`);
     this.remember(processId, found.version, found.resourceName);

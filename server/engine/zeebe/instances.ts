@@ -87,6 +87,37 @@ export class ZeebeInstances {
     };
   }
 
+  /**
+   * The root, non-sandbox instance of the process that carries this applicationId in its root scope, if the cluster's
+   * secondary storage knows one: the variable first (Zeebe indexes variables by value), then the instances it names.
+   */
+  async ofApplication(bpmnProcessId: string, applicationId: string): Promise<string | undefined> {
+    const carrying = await this.api.search<CamundaVariable>('variables', {
+      filter: { name: 'applicationId', value: JSON.stringify(applicationId) },
+      page: PAGE,
+    });
+    const keys = [...new Set(carrying.items.filter((v) => v.scopeKey === v.processInstanceKey).map((v) => v.processInstanceKey))];
+    if (!keys.length) return undefined;
+    const roots = (
+      await this.api.search<CamundaInstance>('process-instances', {
+        filter: { processInstanceKey: { $in: keys }, processDefinitionId: bpmnProcessId },
+        sort: [{ field: 'startDate', order: 'ASC' }],
+        page: PAGE,
+      })
+    ).items.filter((i) => !i.parentProcessInstanceKey);
+    if (!roots.length) return undefined;
+    const sandboxes = await this.api.search<CamundaVariable>('variables', {
+      filter: { processInstanceKey: { $in: roots.map((i) => i.processInstanceKey) }, name: 'sandbox' },
+      page: PAGE,
+    });
+    const tryIts = new Set(
+      sandboxes.items
+        .filter((v) => v.scopeKey === v.processInstanceKey && parseVariable(v.value) === true)
+        .map((v) => v.processInstanceKey),
+    );
+    return roots.find((i) => !tryIts.has(i.processInstanceKey))?.processInstanceKey;
+  }
+
   /** The open incidents, each with the application of its instance. */
   list(): Promise<IncidentView[]> {
     return this.incidents({ state: 'ACTIVE' });

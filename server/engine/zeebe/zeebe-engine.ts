@@ -8,7 +8,7 @@ import type { Logger } from '../../log';
 import type { Variables, Worker } from '../../../workers/worker';
 import type * as Port from '../port';
 import { connectCluster, type Cluster, type ClusterSettings } from './cluster';
-import { ZeebeDefinitions } from './definitions';
+import { isRefusal, resourceName, ZeebeDefinitions } from './definitions';
 import { ZeebeInstances } from './instances';
 import { JobWorkers } from './job-workers';
 import { OrchestrationApi } from './rest';
@@ -24,6 +24,8 @@ export interface ZeebeOptions {
   workerName?: string;
   /** How long start waits for the cluster to answer before refusing. */
   startTimeoutMs?: number;
+  /** How long a designer's deployment waits for the cluster (the SDK retries an unreachable one) before 503. */
+  deployTimeoutMs?: number;
 }
 
 /** The SDK types variables as JSON documents; the platform's are plain JSON values too. */
@@ -54,6 +56,8 @@ async function gateway<T>(what: string, call: () => Promise<T>): Promise<T> {
  */
 export class ZeebeEngine implements Port.EnginePort {
   readonly kind = 'zeebe' as const;
+  /** The cluster takes a deployment before the platform records it: a refused one is not a version. */
+  readonly deployment = 'before-commit' as const;
   /** The worklist's tasks (`server/worklist/tasks.ts` reads them here instead of the `tasks` table). */
   readonly userTasks: ZeebeUserTasks;
   private readonly cluster: Cluster;
@@ -90,16 +94,45 @@ export class ZeebeEngine implements Port.EnginePort {
     return this.workers.serves(type);
   }
 
-  /** Before start the versions wait: start deploys the latest version of everything once the cluster answers. */
+  /**
+   * Called inside the deployment's transaction: what the cluster refuses is 400 with Zeebe's reason, a cluster that
+   * does not answer in time 503, and either rolls the deployment back. Before start the versions wait: start deploys
+   * the latest version of everything once the cluster answers.
+   */
   async deploy(resources: Port.DeployableResource[]): Promise<void> {
-    if (this.started) await this.definitions.deploy(resources);
+    if (!this.started || !resources.length) return;
+    const names = resources.map(resourceName).join(', ');
+    const timeoutMs = this.options.deployTimeoutMs ?? 20_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.definitions.deploy(resources), late]);
+    } catch (error) {
+      const { details, message } = error as { details?: string; message?: string };
+      if (isRefusal(error))
+        throw new AppError(
+          400,
+          'DEPLOYMENT_REFUSED',
+          `Nothing was deployed: the Camunda 8 cluster refused ${names}: ${details ?? message}`,
+        );
+      this.options.log.error('deployment not delivered to the Camunda 8 cluster', { resources: names, error: message });
+      throw new AppError(
+        503,
+        'ENGINE_UNAVAILABLE',
+        `Nothing was deployed: the Camunda 8 cluster did not take ${names} (${details ?? message}). Try again when it answers.`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Refuses to start, saying what to check, when the cluster does not answer; then deploys and opens the job workers. */
   async start(): Promise<void> {
     await this.reachable();
-    const deployed = await this.definitions.deployLatest();
-    this.options.log.info('processes deployed to the Zeebe cluster', { resources: deployed });
+    const { deployed, refused } = await this.definitions.deployLatest(this.options.log);
+    this.options.log.info('processes deployed to the Zeebe cluster', { resources: deployed, ...(refused.length ? { refused } : {}) });
     this.started = true;
     this.workers.start();
   }
@@ -132,7 +165,8 @@ export class ZeebeEngine implements Port.EnginePort {
 
   async startInstance(request: Port.StartInstance): Promise<Port.InstanceStarted> {
     const sandbox = Boolean(request.sandbox);
-    const variables = { ...(request.variables ?? {}), ...(sandbox ? { sandbox: true } : {}) };
+    // Always said, true or false: the worklist shows only the tasks of instances whose `sandbox` is false.
+    const variables = { ...(request.variables ?? {}), sandbox };
     const version = request.version === undefined ? undefined : await this.definitions.zeebeVersion(request.bpmnProcessId, request.version);
     const created = await gateway(`process ${request.bpmnProcessId}`, () =>
       this.cluster.grpc.createProcessInstance({ bpmnProcessId: request.bpmnProcessId, variables: variables as JsonDocument, version }),
@@ -150,14 +184,33 @@ export class ZeebeEngine implements Port.EnginePort {
     return { key, bpmnProcessId: created.bpmnProcessId, version: platformVersion };
   }
 
+  /**
+   * Through the secondary storage, which trails the broker by the exporter's lag: an instance created in the second
+   * before a crash may not be found yet (docs/zeebe.md).
+   */
+  findApplicationInstance(bpmnProcessId: string, applicationId: string): Promise<string | undefined> {
+    return this.instances.ofApplication(bpmnProcessId, applicationId);
+  }
+
   getInstance(key: string): Promise<Port.InstanceView | undefined> {
     return this.instances.get(key);
   }
 
-  /** Zeebe terminates the called sub-process instances with their parent. */
+  /**
+   * Zeebe terminates the called sub-process instances with their parent. Zeebe answers NOT_FOUND for an instance that
+   * has ended too: one the cluster's records show ended is 409, as on the embedded engine.
+   */
   async cancelInstance(key: string, actor: string): Promise<void> {
     if (!/^\d{1,19}$/.test(key)) throw notFound('process instance');
-    await gateway('process instance', () => this.cluster.grpc.cancelProcessInstance(key));
+    try {
+      await gateway('process instance', () => this.cluster.grpc.cancelProcessInstance(key));
+    } catch (error) {
+      if ((error as AppError).status !== 404) throw error;
+      const known = await this.instances.get(key);
+      if (known && (known.state === 'completed' || known.state === 'terminated'))
+        throw conflict(`process instance ${key} is ${known.state}`);
+      throw error;
+    }
     await this.options.audit.append({ actor, action: 'instance.cancelled', entityType: 'process-instance', entityId: key, data: {} });
     this.emit({ type: 'instance.terminated', instanceKey: key, bpmnProcessId: '' });
   }

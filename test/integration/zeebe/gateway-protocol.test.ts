@@ -138,13 +138,32 @@ describe('Zeebe adapter: the gateway and REST calls it makes', function () {
       expect(missing.status).to.equal(404);
     });
 
+    it("sends sandbox: false for an admin's real start, so the worklist shows its tasks; true for an admin's try-it", async () => {
+      const real = await request('POST', '/api/v1/process-instances', admin, {
+        bpmnProcessId: REISSUE,
+        variables: { applicationId: 'ADMIN-1' },
+      });
+      expect(real.status, real.text).to.equal(201);
+      const tryIt = await request('POST', '/api/v1/process-instances', admin, { bpmnProcessId: REISSUE, sandbox: true });
+      expect(tryIt.status, tryIt.text).to.equal(201);
+      const [a, b] = cluster.gateway.requests('CreateProcessInstance').slice(-2);
+      expect(JSON.parse(a.variables)).to.deep.equal({ applicationId: 'ADMIN-1', sandbox: false });
+      expect(JSON.parse(b.variables)).to.deep.equal({ sandbox: true });
+      await platform().audit.flush();
+      const audit = await platform().db.knex('audit_log').where({ action: 'instance.started', entity_id: real.body.key }).first();
+      expect(audit.data).to.include({ sandbox: false });
+    });
+
     it("finds on the cluster what another node deployed: Zeebe's version by resource name, the platform's by Zeebe's", async () => {
       const other = connectCluster(cluster.settings(), createLogger('silent'));
       try {
         const definitions = new ZeebeDefinitions(other.grpc, new OrchestrationApi(other.rest), platform().db.knex);
         const searched = () => cluster.rest.requests('POST', /^\/v2\/process-definitions\/search$/).at(-1)!.body;
         expect(await definitions.zeebeVersion(REISSUE, 2)).to.equal(3);
-        expect(searched()).to.deep.equal({ filter: { processDefinitionId: REISSUE, resourceName: `${REISSUE}.v2.bpmn` } });
+        expect(searched()).to.deep.equal({
+          filter: { processDefinitionId: REISSUE, resourceName: `${REISSUE}.v2.bpmn` },
+          sort: [{ field: 'version', order: 'DESC' }],
+        });
         expect(await definitions.platformVersion(REISSUE, 2)).to.equal(1);
         expect(searched()).to.deep.equal({ filter: { processDefinitionId: REISSUE, version: 2 } });
         expect(await definitions.platformVersion(REISSUE, 1), "deployed outside the platform: Zeebe's own number").to.equal(1);
@@ -179,12 +198,22 @@ describe('Zeebe adapter: the gateway and REST calls it makes', function () {
       expect(cluster.gateway.requests('PublishMessage')).to.have.length(1);
     });
 
-    it('cancels an instance by key; an unknown or ended one is 404', async () => {
+    it('cancels an instance by key; one that ended is 409 as on the embedded engine, an unknown one 404', async () => {
       const started = await request('POST', '/api/v1/process-instances', designer, { bpmnProcessId: REISSUE });
       const cancelled = await request('POST', `/api/v1/process-instances/${started.body.key}/cancellation`, designer);
       expect(cancelled.status, cancelled.text).to.equal(204);
-      expect(cluster.gateway.requests('CancelProcessInstance').at(-1)).to.deep.include({ processInstanceKey: started.body.key });
-      expect((await request('POST', `/api/v1/process-instances/${started.body.key}/cancellation`, designer)).status).to.equal(404);
+      expect(cluster.gateway.requests('CancelProcessInstance').at(-1)).to.deep.equal({ processInstanceKey: started.body.key });
+      const again = await request('POST', `/api/v1/process-instances/${started.body.key}/cancellation`, admin);
+      expect(again.status, again.text).to.equal(409);
+      expect(again.body.error.code).to.equal('CONFLICT');
+      expect(
+        cluster.gateway.requests('CancelProcessInstance').at(-1),
+        "Zeebe's NOT_FOUND, taken for ended by the instance read",
+      ).to.deep.include({
+        processInstanceKey: started.body.key,
+      });
+      const unknown = await request('POST', '/api/v1/process-instances/2251799813000001/cancellation', admin);
+      expect(unknown.status, unknown.text).to.equal(404);
       await platform().audit.flush();
       const audit = await platform().db.knex('audit_log').where({ action: 'instance.cancelled', entity_id: started.body.key }).first();
       expect(audit.actor).to.equal('designer');
@@ -218,7 +247,7 @@ describe('Zeebe adapter: the gateway and REST calls it makes', function () {
     });
 
     it('shows an instance from the cluster: its platform version, active elements, root variables and incidents', async () => {
-      const reply = await request('GET', `/api/v1/process-instances/${instance.key}`, designer);
+      const reply = await request('GET', `/api/v1/process-instances/${instance.key}`, admin);
       expect(reply.status, reply.text).to.equal(200);
       expect(reply.body).to.deep.include({
         key: instance.key,
@@ -256,6 +285,8 @@ describe('Zeebe adapter: the gateway and REST calls it makes', function () {
         page: { from: 0, limit: 1000 },
       });
       expect(cluster.rest.requests('GET', /^\/v2\/variables\/\d+$/), 'the one truncated value read whole').to.have.length(1);
+      const hidden = await request('GET', `/api/v1/process-instances/${instance.key}`, designer);
+      expect(hidden.status, 'a designer sees only sandbox instances').to.equal(404);
       expect(cluster.rest.requests('POST', /^\/v2\/element-instances\/search$/).at(-1)!.body.filter).to.deep.equal({
         processInstanceKey: instance.key,
         state: 'ACTIVE',

@@ -68,11 +68,12 @@ export class Broker {
     return evaluateFeel(feelBody(flow.conditionExpression.body), instance.variables) === true;
   }
 
-  /** Starts the process the call activity names, its variables from the input mappings. */
+  /** Starts the process the call activity names: the parent's variables unless it says not to, then the input mappings. */
   async call(parent: FakeInstance, elementId: string): Promise<FakeInstance> {
     const activity = await this.element(parent.bpmnProcessId, elementId);
-    const called = extension(activity, 'zeebe:CalledElement')!.processId;
-    const variables: Record<string, unknown> = {};
+    const calledElement = extension(activity, 'zeebe:CalledElement')!;
+    const called = calledElement.processId;
+    const variables: Record<string, unknown> = calledElement.propagateAllParentVariables === false ? {} : { ...parent.variables };
     for (const input of extension(activity, 'zeebe:IoMapping')?.inputParameters ?? [])
       variables[input.target] = value(input.source, parent.variables);
     parent.activeElements = [{ elementId, type: 'CALL_ACTIVITY' }];
@@ -89,8 +90,33 @@ export class Broker {
     instance.activeElements = [];
     if (!caller) return;
     const activity = await this.element(caller.parent.bpmnProcessId, caller.elementId);
+    if (extension(activity, 'zeebe:CalledElement')?.propagateAllChildVariables) Object.assign(caller.parent.variables, instance.variables);
     for (const output of extension(activity, 'zeebe:IoMapping')?.outputParameters ?? [])
       caller.parent.variables[output.target] = value(output.source, instance.variables);
+  }
+
+  /** The instance waits at the receive task for its message. */
+  async waitAt(instance: FakeInstance, receiveTaskId: string): Promise<void> {
+    const task = await this.element(instance.bpmnProcessId, receiveTaskId);
+    if (task.$type !== 'bpmn:ReceiveTask') throw new Error(`${receiveTaskId} is not a receive task`);
+    instance.activeElements = [{ elementId: receiveTaskId, type: 'RECEIVE_TASK' }];
+  }
+
+  /**
+   * Correlates a published message (a PublishMessage request) to the receive task the instance waits at, as Zeebe
+   * does: only when its name is the task's message and its correlation key the subscription's key evaluated on the
+   * instance; its variables land in the instance. Throws when the message would not correlate.
+   */
+  async correlate(instance: FakeInstance, receiveTaskId: string, published: { name: string; correlationKey: string; variables: string }) {
+    const task = await this.element(instance.bpmnProcessId, receiveTaskId);
+    if (!instance.activeElements.some((e) => e.elementId === receiveTaskId))
+      throw new Error(`the instance does not wait at ${receiveTaskId}`);
+    const message = task.messageRef;
+    const key = value(extension(message, 'zeebe:Subscription')!.correlationKey, instance.variables);
+    if (message.name !== published.name || key !== published.correlationKey)
+      throw new Error(`message ${published.name}/${published.correlationKey} does not correlate to ${message.name}/${String(key)}`);
+    Object.assign(instance.variables, JSON.parse(published.variables || '{}'));
+    instance.activeElements = [];
   }
 
   /** Creates the user task as Zeebe does on entering it: candidate groups and due date evaluated, the form linked. */

@@ -36,6 +36,8 @@ export interface FakeUserTask {
   creationDate: string;
   completionDate?: string;
   formKey?: string;
+  /** 0-100; 50 unless set. */
+  priority?: number;
 }
 
 export interface FakeIncident {
@@ -112,9 +114,10 @@ export class ClusterState {
     return instance;
   }
 
-  /** The next instance of the process started from outside (CreateProcessInstance), or one already started. */
+  /** The next real (not sandbox) instance of the process started from outside (CreateProcessInstance), or one already started. */
   instanceOf(bpmnProcessId: string, applicationId: string): Promise<FakeInstance> {
-    const match = (i: FakeInstance) => i.bpmnProcessId === bpmnProcessId && i.variables.applicationId === applicationId && !i.parentKey;
+    const match = (i: FakeInstance) =>
+      i.bpmnProcessId === bpmnProcessId && i.variables.applicationId === applicationId && !i.parentKey && i.variables.sandbox !== true;
     const found = [...this.instances.values()].find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve) => {

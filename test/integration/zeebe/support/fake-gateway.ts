@@ -43,6 +43,9 @@ const DEFAULT_LONG_POLL_MS = 10_000;
 
 const status = (code: grpc.status, details: string) => Object.assign(new Error(details), { code, details });
 
+/** A gateway's refusal of a call, as a test makes it answer (`FakeGateway.fault`). */
+export const gatewayError = status;
+
 /**
  * A Zeebe gateway on loopback, built from the SDK's `zeebe.proto`: it records every request and answers as a broker
  * would for the calls the adapter makes. Jobs are handed out only when the test offers them (`offerJob`), and each
@@ -50,6 +53,8 @@ const status = (code: grpc.status, details: string) => Object.assign(new Error(d
  */
 export class FakeGateway {
   readonly calls: Recorded[] = [];
+  /** A test's way to make a call fail as a cluster would (a refused resource, a gateway with no broker): the error to answer. */
+  fault?: (method: string, request: any) => Error | undefined;
   private readonly queue = new Map<string, JobSpec[]>();
   private readonly waiting = new Map<string, Waiting[]>();
   private readonly active = new Map<string, { spec: JobSpec; answer: (a: JobAnswer) => void; timer: NodeJS.Timeout }>();
@@ -67,6 +72,8 @@ export class FakeGateway {
       (method: string, answer: (request: any) => unknown) => (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
         this.calls.push({ method, request: call.request });
         try {
+          const fault = this.fault?.(method, call.request);
+          if (fault) throw fault;
           callback(null, answer(call.request));
         } catch (error) {
           callback(error as grpc.ServiceError);

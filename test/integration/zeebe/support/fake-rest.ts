@@ -13,14 +13,16 @@ type Reply = { status: number; body?: unknown };
 /** Camunda cuts a long variable value in a search answer and marks it truncated. */
 const TRUNCATE_AT = 256;
 
-/** A `/v2` string filter: the value, `{$in}`, `{$exists}` or `{$lt}` (dates). */
+/** A `/v2` filter: the value, `{$in}`, `{$exists}`, `{$lt}` (dates, numbers) or `{$gte}` (numbers). */
 function matches(filter: unknown, value: unknown): boolean {
   if (filter === undefined) return true;
   if (filter && typeof filter === 'object') {
-    const f = filter as { $in?: unknown[]; $exists?: boolean; $lt?: string };
+    const f = filter as { $in?: unknown[]; $exists?: boolean; $lt?: string | number; $gte?: number };
     if (f.$in && !f.$in.includes(value)) return false;
     if (f.$exists !== undefined && (value !== undefined && value !== null) !== f.$exists) return false;
-    if (f.$lt !== undefined && !(typeof value === 'string' && new Date(value) < new Date(f.$lt))) return false;
+    if (f.$lt !== undefined && typeof f.$lt === 'number' && !(typeof value === 'number' && value < f.$lt)) return false;
+    if (f.$lt !== undefined && typeof f.$lt === 'string' && !(typeof value === 'string' && new Date(value) < new Date(f.$lt))) return false;
+    if (f.$gte !== undefined && !(typeof value === 'number' && value >= f.$gte)) return false;
     return true;
   }
   return filter === value;
@@ -30,13 +32,20 @@ function compare(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === undefined || a === null) return 1;
   if (b === undefined || b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a) < String(b) ? -1 : 1;
 }
 
-const page = (items: unknown[], request: any) => ({
-  items: items.slice(0, request?.page?.limit ?? 100),
-  page: { totalItems: items.length },
-});
+/** A page from `page.from` or after the opaque cursor `page.after` (here the position, encoded), with its end cursor. */
+function page(items: unknown[], request: any) {
+  const after = request?.page?.after;
+  const start = after ? Number(Buffer.from(after, 'base64url').toString()) : (request?.page?.from ?? 0);
+  const shown = items.slice(start, start + (request?.page?.limit ?? 100));
+  return {
+    items: shown,
+    page: { totalItems: items.length, endCursor: shown.length ? Buffer.from(String(start + shown.length)).toString('base64url') : null },
+  };
+}
 const problem = (status: number, detail: string): Reply => ({
   status,
   body: { type: 'about:blank', title: 'INVALID_STATE', status, detail },
@@ -130,6 +139,7 @@ export class FakeRest {
       const t = task(m[1]);
       if (!t) return problem(404, `no user task ${m[1]}`);
       if (body?.changeset?.candidateGroups) t.candidateGroups = body.changeset.candidateGroups;
+      if (typeof body?.changeset?.priority === 'number') t.priority = body.changeset.priority;
       return { status: 204 };
     }
     if ((m = /^\/v2\/variables\/(\d+)$/.exec(path)) && method === 'GET') {
@@ -159,6 +169,23 @@ export class FakeRest {
           tenantId: '<default>',
         },
       };
+    }
+    if (method === 'POST' && path === '/v2/process-instances/search') {
+      const f = body?.filter ?? {};
+      const found = [...state.instances.values()]
+        .filter((i) => matches(f.processInstanceKey, i.key) && matches(f.processDefinitionId, i.bpmnProcessId))
+        .map((i) => ({
+          processInstanceKey: i.key,
+          processDefinitionId: i.bpmnProcessId,
+          processDefinitionVersion: i.version,
+          processDefinitionKey: i.definitionKey,
+          state: i.state,
+          startDate: i.startDate,
+          endDate: i.endDate,
+          parentProcessInstanceKey: i.parentKey,
+          tenantId: '<default>',
+        }));
+      return { status: 200, body: page(found, body) };
     }
     if (method === 'POST' && path === '/v2/element-instances/search') {
       const i = state.instances.get(body?.filter?.processInstanceKey);
@@ -203,15 +230,17 @@ export class FakeRest {
         matches(filter.state, t.state) &&
         matches(filter.assignee, t.assignee) &&
         matches(filter.dueDate, t.dueDate) &&
+        matches(filter.priority, t.priority ?? 50) &&
         (filter.candidateGroup === undefined || t.candidateGroups.some((g) => matches(filter.candidateGroup, g))) &&
         (filter.processInstanceVariables ?? []).every(
           (v: { name: string; value: string }) => JSON.stringify(variablesOf(t.processInstanceKey)[v.name]) === v.value,
         ),
     );
     for (const { field, order } of [...sort].reverse()) {
-      found.sort((a, b) => compare((a as any)[field], (b as any)[field]) * (order === 'DESC' ? -1 : 1));
+      const value = (t: FakeUserTask) => (field === 'priority' ? (t.priority ?? 50) : (t as any)[field]);
+      found.sort((a, b) => compare(value(a), value(b)) * (order === 'DESC' ? -1 : 1));
     }
-    return found.map((t) => ({ ...t, tenantId: '<default>', processDefinitionVersion: 1, priority: 50, customHeaders: {} }));
+    return found.map((t) => ({ ...t, tenantId: '<default>', processDefinitionVersion: 1, priority: t.priority ?? 50, customHeaders: {} }));
   }
 
   private searchVariables(filter: any): unknown[] {
@@ -219,8 +248,8 @@ export class FakeRest {
     for (const instance of this.state.instances.values()) {
       if (!matches(filter.processInstanceKey, instance.key) || !matches(filter.scopeKey, instance.key)) continue;
       for (const [name, value] of Object.entries(instance.variables)) {
-        if (!matches(filter.name, name)) continue;
         const text = JSON.stringify(value);
+        if (!matches(filter.name, name) || !matches(filter.value, text)) continue;
         const truncated = text.length > TRUNCATE_AT;
         items.push({
           variableKey: this.variableKey(instance.key, name),
