@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { eventually } from '../support/engine';
 import type { TestServer } from '../support/server';
 import { launchChromium, skipWithoutChromium } from './support/chromium';
 import { clearNotice, noticeOf, openModeler, screenshot, signIn, type ModelerPage } from './support/modeler-page';
@@ -10,6 +11,49 @@ import { deployAsDesigner, latestVersion, startModelerServer } from './support/m
 async function answer(page: Page, values: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(values)) await page.fill(`.ask-dialog input[name="${name}"]`, value);
   await page.click('.ask-dialog button[type=submit]');
+}
+
+/** Replaces the whole text of a decision-table cell, as a designer selects it and types over it. */
+async function retype(page: Page, cell: Locator, text: string): Promise<void> {
+  await cell.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+  // The cell's FEEL editor (CodeMirror) holds what was typed.
+  await page.waitForFunction(([element, text]) => element?.querySelector('.cm-content')?.textContent === text, [
+    await cell.elementHandle(),
+    text,
+  ] as const);
+}
+
+/** A reissue of enterprise1's lost publication licence, filled and submitted through the API; returns its id. */
+async function submittedReissue(server: TestServer): Promise<string> {
+  const token = await server.login('enterprise1');
+  const created = await server.request('POST', '/api/v1/applications', {
+    token,
+    json: {
+      matter: 'publication-licence-reissue',
+      action: 'apply',
+      answers: { registrationChanged: 'no', lossType: 'lost', agent: 'self' },
+    },
+  });
+  if (created.status !== 201) throw new Error(`draft: ${created.status} ${created.text}`);
+  const id: string = created.body.id;
+  const form = {
+    reissueCopies: 'original',
+    lossDate: '2026-11-01',
+    lossCircumstances: '搬迁时遗失',
+    contactName: '陈晓东',
+    contactPhone: '13912345678',
+    statementAccepted: true,
+  };
+  const filled = await server.request('PATCH', `/api/v1/applications/${id}`, { token, json: { form } });
+  if (filled.status !== 200) throw new Error(`fill: ${filled.status} ${filled.text}`);
+  const submitted = await server.request('POST', `/api/v1/applications/${id}/submit`, {
+    token,
+    headers: { 'idempotency-key': `submit-${id}` },
+  });
+  if (submitted.status !== 202) throw new Error(`submit: ${submitted.status} ${submitted.text}`);
+  return id;
 }
 
 describe('browser: review tables and forms', function () {
@@ -70,6 +114,56 @@ describe('browser: review tables and forms', function () {
     expect(await latestVersion(server, 'decisions', decision)).to.equal(2);
     const stored = await server.running.platform.deployments.latest('dmn', decision);
     expect(stored?.content).to.contain('申请材料不齐全（含复印件）');
+  });
+
+  it("edits a rule of a matter's review table in the DMN editor, deploys it, and the next application is reviewed by the new rule", async () => {
+    const { page } = modeler;
+    const matter = 'publication-licence-reissue';
+    const decision = `${matter}-review`;
+    const rule = 'Rule_PUB_R04_StatementNotAccepted';
+    const message = '遗失声明须核验登报原件，转人工审查';
+    // The repository's review.dmn, as the server deployed it at start.
+    const before = (await latestVersion(server, 'decisions', decision))!;
+    expect(before).to.be.at.least(1);
+
+    await page.click('.tabs button[data-tab="dmn"]');
+    await page.click(`.view-dmn .deployed-list li[data-resource-id="${decision}"] button[data-action="open-deployed"]`);
+    await page.waitForSelector(`.view-dmn .document-status[data-version="${before}"]`);
+    expect(await page.inputValue('#decision-select')).to.equal(decision);
+
+    // The threshold: PUB-R04 now fires whatever the statement says (was "not(true)"); then its message.
+    const cell = (column: string) => page.locator(`.view-dmn td[data-row-id="${rule}"][data-col-id="${column}"]`);
+    expect(await cell('Input_StatementAccepted').textContent()).to.equal('not(true)');
+    await retype(page, cell('Input_StatementAccepted'), '-');
+    await retype(page, cell('Output_Message'), `"${message}"`);
+    await page.click('.view-dmn .document-status');
+    await page.waitForSelector('.view-dmn .document-status[data-dirty="true"]');
+    await screenshot(page, '7-matter-review-rule-edited');
+    await clearNotice(page);
+    await page.click('.view-dmn button[data-action="deploy"]');
+    expect(await noticeOf(page, 'success')).to.contain(`审查表 ${decision}，版本 ${before + 1}`);
+    expect(await latestVersion(server, 'decisions', decision)).to.equal(before + 1);
+
+    // A new application, made and submitted through the API as its applicant does, is reviewed by the edited rule.
+    const id = await submittedReissue(server);
+    const knex = server.running.platform.db.knex;
+    const event = await eventually(
+      () => knex('application_events').where({ application_id: id, kind: 'review' }).first('data'),
+      (e) => Boolean(e),
+      60_000,
+    );
+    expect(event.data).to.deep.include({
+      passed: false,
+      tableVersion: before + 1,
+      findings: [{ point: 'PUB-R04', severity: 'block', message, field: 'statementAccepted' }],
+    });
+    const token = await server.login('enterprise1');
+    const view = await eventually(
+      () => server.request('GET', `/api/v1/applications/${id}`, { token }).then((r) => r.body),
+      (v) => v.status === 'manual_review',
+      60_000,
+    );
+    expect(view.findings).to.deep.equal([{ point: 'PUB-R04', severity: 'block', message, field: 'statementAccepted' }]);
   });
 
   it('builds a form and deploys it', async () => {

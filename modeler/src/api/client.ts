@@ -93,6 +93,15 @@ export class Api {
     return this.call('POST', `process-instances/${encodeURIComponent(key)}/cancellation`, { text: true });
   }
 
+  /** Publishes a message by name and correlation key; a designer's reaches only sandbox instances. */
+  publishMessage(message: {
+    name: string;
+    correlationKey: string;
+    variables?: Record<string, unknown>;
+  }): Promise<{ key?: string; correlatedInstanceKeys?: string[]; buffered?: boolean }> {
+    return this.call('POST', 'messages', { json: message });
+  }
+
   /** A file of the API (a material's upload) as a blob, fetched with the bearer token so it can be shown by a blob URL. */
   blob(path: string): Promise<Blob> {
     return this.call('GET', path, { blob: true });
@@ -101,9 +110,33 @@ export class Api {
   protected async call<T>(
     method: string,
     path: string,
-    options: { json?: unknown; body?: BodyInit; text?: boolean; blob?: boolean; anonymous?: boolean } = {},
+    options: {
+      json?: unknown;
+      body?: BodyInit;
+      text?: boolean;
+      blob?: boolean;
+      anonymous?: boolean;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<T> {
-    const headers: Record<string, string> = {};
+    const response = await this.send(method, path, options);
+    if (options.text) return (await response.text()) as T;
+    if (options.blob) return (await response.blob()) as T;
+    return (await response.json()) as T;
+  }
+
+  /** A JSON answer with the headers that came with it (a page of a list: `X-Total-Count`, `X-Next-Cursor`). */
+  protected async callWithHeaders<T>(method: string, path: string): Promise<{ body: T; headers: Headers }> {
+    const response = await this.send(method, path);
+    return { body: (await response.json()) as T, headers: response.headers };
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: BodyInit; anonymous?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...options.headers };
     if (this.token && !options.anonymous) headers.authorization = `Bearer ${this.token}`;
     let body = options.body;
     if (options.json !== undefined) {
@@ -118,9 +151,7 @@ export class Api {
     }
     if (response.status === 401 && !options.anonymous) this.onUnauthorized();
     if (!response.ok) throw await errorOf(response);
-    if (options.text) return (await response.text()) as T;
-    if (options.blob) return (await response.blob()) as T;
-    return (await response.json()) as T;
+    return response;
   }
 }
 

@@ -3,8 +3,9 @@ import { dmn } from './zh-CN/dmn';
 import { elementTypes } from './zh-CN/element-types';
 import { lintInterface, lintMessages, propertyNames, typeNames } from './zh-CN/lint';
 import { properties } from './zh-CN/properties';
+import { tooltips } from './zh-CN/tooltips';
 
-const phrases: Record<string, string> = { ...canvas, ...elementTypes, ...properties, ...lintInterface, ...dmn };
+const phrases: Record<string, string> = { ...canvas, ...elementTypes, ...properties, ...tooltips, ...lintInterface, ...dmn };
 
 /** `bpmn:UserTask` → 用户任务, `<bpmn:UserTask> or <bpmn:Task>` → each named; unknown names stay as they are. */
 function named(text: string): string {

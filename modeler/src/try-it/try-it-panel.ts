@@ -3,6 +3,7 @@ import type { ProcessInstance } from '../api/types';
 import type { ProcessEditor } from '../bpmn/editor';
 import { h, replaceChildren } from '../ui/dom';
 import { InstanceMarkers } from './instance-markers';
+import { MessageSender } from './message-sender';
 import { parseVariables, startVariables } from './start-variables';
 import './try-it.css';
 
@@ -27,6 +28,7 @@ export class TryItPanel {
   private readonly startButton = h('button', { type: 'button', class: 'primary', 'data-action': 'try-start' }, '启动试运行实例');
   private readonly status = h('div', { class: 'try-it-status', 'aria-live': 'polite' });
   private readonly markers: InstanceMarkers;
+  private readonly messages: MessageSender;
   private instance: ProcessInstance | undefined;
   private polls = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -38,6 +40,7 @@ export class TryItPanel {
     private readonly showVersion: (id: string, version: number) => Promise<void>,
   ) {
     this.markers = new InstanceMarkers(editor);
+    this.messages = new MessageSender(api, editor, (key) => this.followNow(key));
     this.startButton.addEventListener('click', () => this.start());
     replaceChildren(
       this.element,
@@ -48,6 +51,7 @@ export class TryItPanel {
         h('p', { class: 'hint' }, '沙箱实例不发证、不签章、不归档、不发通知；设计员发的消息只送达沙箱实例。'),
         h('label', { class: 'stacked' }, '启动变量（JSON）', this.variables),
         h('div', { class: 'row' }, this.startButton),
+        this.messages.element,
       ),
       this.status,
     );
@@ -106,9 +110,18 @@ export class TryItPanel {
   private stop(): void {
     clearTimeout(this.timer);
     this.markers.clear();
+    this.messages.update(undefined);
+  }
+
+  /** Reads the instance again at once (a message was sent to it), and follows it on from there. */
+  private followNow(key: string): void {
+    clearTimeout(this.timer);
+    this.polls = 0;
+    void this.follow(key);
   }
 
   private render(instance: ProcessInstance): void {
+    this.messages.update(instance);
     const opened = this.editor.opened;
     const sameVersion = opened?.id === instance.bpmnProcessId && opened.version === instance.version;
     const missing = sameVersion ? this.markers.show(instance) : instance.activeElements;
@@ -180,8 +193,7 @@ export class TryItPanel {
   private async cancel(key: string): Promise<void> {
     try {
       await this.api.cancelInstance(key);
-      this.polls = 0;
-      await this.follow(key);
+      this.followNow(key);
     } catch (error) {
       this.say('error', `取消失败：${error instanceof Error ? error.message : String(error)}`);
     }
