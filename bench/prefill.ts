@@ -1,7 +1,8 @@
 /**
  * Prefill and exemption figures per matter and action, as the demo users meet them: a first application (registry
  * and e-licence library only), and one after an earlier application of the same matter (history too). Prints one
- * JSON line. `npx tsx bench/prefill.ts`
+ * JSON line: per case the fields, those prefilled, those left to type at creation and once the second party is named
+ * (`toType`), and the ratios. `npm run bench:prefill`
  */
 import { startTestServer, type TestServer } from '../test/support/server';
 import { PDFDocument } from 'pdf-lib';
@@ -59,6 +60,7 @@ async function figures(server: TestServer, c: Case) {
   });
   if (created.status !== 201) throw new Error(`${c.matter} ${c.action}: ${created.status} ${created.text}`);
   let draft = created.body;
+  const toTypeAtCreation = (draft.prefill.toType as string[]).length;
   if (c.naming) draft = (await server.request('PATCH', `/api/v1/applications/${draft.id}`, { token, json: { form: c.naming } })).body;
   const fields = draft.prefill.totalFields as number;
   const filled = Object.values(draft.form as Record<string, { value: unknown; source: string }>).filter(
@@ -71,6 +73,7 @@ async function figures(server: TestServer, c: Case) {
     line: {
       fields,
       prefilled: filled,
+      toTypeAtCreation,
       toType: draft.prefill.toType.length,
       prefillRatio: round(filled / fields, 2),
       materials: materials.length,

@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal';
 import { AppError, conflict } from '../errors';
 import { guide } from '../matters/guidance';
 import { ACTIONS, type ActionId, type Answers, type MatterAction } from '../matters/schema';
 import { isPrefilled, prefillForm, type DraftForm, type PrefillResult } from '../../workers/prefill/prefill-form';
+import { latestFormVersion } from './deployed-form';
 import { checkFieldValue } from './field-values';
 import { lastApplicationValues } from './history';
 import { newResumeCode } from './resume-code';
@@ -22,13 +24,26 @@ const invalid = (message: string, details: { field: string; message: string }[])
 /** The caller's code in the registries: a USCC for an enterprise account, an ID number for a person. */
 export const holderCodeOf = (principal: Principal): string | null => principal.uscc ?? principal.idNumber;
 
+/** Work done in the draft's own transaction, so that a draft refused or failing leaves none of it behind. */
+export interface DraftHooks {
+  /** Before the draft is inserted (the counter makes the holder's account here). */
+  before?: (trx: Knex.Transaction) => Promise<void>;
+  /** Once it is inserted and recorded: the draft as it then is. */
+  after?: (trx: Knex.Transaction, row: ApplicationRow) => Promise<ApplicationRow>;
+}
+
 /**
  * A new draft (shared/API.md `POST /applications`): the questionnaire must be complete and the caller eligible; the
  * form comes prefilled from the registries, the e-licence library, the answers and the caller's last application of
  * the matter; the material list is the one guidance settles, with the exemptions. A registry that fails leaves its
  * fields to the applicant and the draft is still made.
  */
-export async function createDraft(deps: ApplicationDeps, principal: Principal, request: NewDraft): Promise<ApplicationRow> {
+export async function createDraft(
+  deps: ApplicationDeps,
+  principal: Principal,
+  request: NewDraft,
+  within: DraftHooks = {},
+): Promise<ApplicationRow> {
   const matter = deps.matters.get(request.matter);
   if (!matter) throw invalid(`没有这个事项："${request.matter}"`, [{ field: 'body.matter', message: 'no such matter' }]);
   if (principal.kind === 'staff') {
@@ -68,9 +83,11 @@ export async function createDraft(deps: ApplicationDeps, principal: Principal, r
     return { ...m, channel: material.source.channel, fileTypes: material.fileTypes };
   });
   const counts = figures(filled.form, materials);
+  const deployedForm = await latestFormVersion(deps.knex, matter.slug, action);
 
   const id = crypto.randomUUID();
   return deps.knex.transaction(async (trx) => {
+    await within.before?.(trx);
     const [row] = await trx('applications')
       .insert({
         id,
@@ -83,6 +100,8 @@ export async function createDraft(deps: ApplicationDeps, principal: Principal, r
         license_id: licenseId,
         answers: JSON.stringify(answers),
         form: JSON.stringify(filled.form),
+        form_id: deployedForm?.id ?? null,
+        form_version: deployedForm?.version ?? null,
         situation: guidance.situation?.id ?? null,
         material_list: JSON.stringify(materials),
         channel: 'online',
@@ -111,7 +130,7 @@ export async function createDraft(deps: ApplicationDeps, principal: Principal, r
       },
       trx,
     );
-    return row as ApplicationRow;
+    return within.after ? within.after(trx, row as ApplicationRow) : (row as ApplicationRow);
   });
 }
 
@@ -147,7 +166,7 @@ export async function editDraft(
   };
   refuseUnlessDraft(row.status);
   const { spec } = specOf(deps.matters, row);
-  const form = await refillSecondParty(deps, spec, row, applyChanges(spec, row.form, changes, 'body.form'));
+  const { form, unavailable } = await refillSecondParty(deps, spec, row, applyChanges(spec, row.form, changes, 'body.form'));
   const now = deps.clock.now();
   const counts = figures(form, row.material_list);
   return deps.knex.transaction(async (trx) => {
@@ -162,6 +181,12 @@ export async function editDraft(
         updated_at: now,
         prefill_ratio: counts.prefillRatio,
         fields_prefilled: counts.fieldsPrefilled,
+      });
+    if (unavailable.length)
+      await addEvent(trx, now, id, {
+        kind: 'prefill',
+        message: `${unavailable.length}个数据源暂时无法查询，${spec.secondParty?.role ?? '相关人'}的信息请自行填写`,
+        data: { unavailable },
       });
     await deps.audit.append(
       {
@@ -203,10 +228,19 @@ export function applyChanges(spec: MatterAction, form: DraftForm, changes: Recor
   return next;
 }
 
-/** When the applicant names the second party, what the registries and the e-licence library hold of them fills in. */
-async function refillSecondParty(deps: ApplicationDeps, spec: MatterAction, row: ApplicationRow, form: DraftForm): Promise<DraftForm> {
+/**
+ * When the applicant names the second party, what the registries and the e-licence library hold of them fills in at
+ * once; a registry that cannot answer leaves those fields to type (`unavailable` names it).
+ */
+async function refillSecondParty(
+  deps: ApplicationDeps,
+  spec: MatterAction,
+  row: ApplicationRow,
+  form: DraftForm,
+): Promise<{ form: DraftForm; unavailable: PrefillResult['unavailable'] }> {
   const idField = spec.secondParty?.idField;
-  if (!idField || JSON.stringify(row.form[idField]?.value ?? null) === JSON.stringify(form[idField]?.value ?? null)) return form;
+  if (!idField || JSON.stringify(row.form[idField]?.value ?? null) === JSON.stringify(form[idField]?.value ?? null))
+    return { form, unavailable: [] };
   const secondPartyCode = (form[idField]?.value as string | null) ?? null;
   const dependent = new Set(
     spec.fields.filter((f) => f.prefill.from !== 'applicant' && f.prefill.holder === 'second-party').map((f) => f.key),
@@ -219,7 +253,7 @@ async function refillSecondParty(deps: ApplicationDeps, spec: MatterAction, row:
   );
   const next: DraftForm = { ...form };
   for (const key of dependent) next[key] = filled.form[key];
-  return next;
+  return { form: next, unavailable: filled.unavailable };
 }
 
 export const isAction = (value: string): value is ActionId => (ACTIONS as readonly string[]).includes(value);

@@ -1,5 +1,6 @@
 import { NOTICE_TEMPLATES, RECIPIENT_OF, type NoticeFacts } from '../../workers/notify/templates';
 import type { NoticeRequest } from '../../workers/notify';
+import { shanghaiMinute } from './confirmations';
 import { addEvent, specOf, type ApplicationDeps, type ApplicationRow } from './store';
 
 /**
@@ -12,13 +13,18 @@ export async function sendNotice(deps: ApplicationDeps, request: NoticeRequest):
   const { matter, spec } = specOf(deps.matters, row);
   const applicant = await deps.knex('users').where({ id: row.applicant_id }).first('display_name');
   const confirmation = await deps.knex('confirmations').where({ application_id: row.id }).first();
+  const eligibility =
+    request.template === 'not-eligible'
+      ? await deps.knex('application_events').where({ application_id: row.id, kind: 'eligibility' }).orderBy('id', 'desc').first('data')
+      : undefined;
   const facts: NoticeFacts = {
     matterName: matter.name,
     actionName: spec.name,
     caseNumber: row.case_number ?? '（未编号）',
     applicantName: applicant?.display_name ?? '申请人',
     role: confirmation?.role,
-    confirmBy: confirmation ? new Date(confirmation.expires_at).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : undefined,
+    confirmBy: confirmation ? shanghaiMinute(new Date(confirmation.expires_at)) : undefined,
+    reasons: eligibility?.data?.ends ? (eligibility.data.reasons as string[]) : undefined,
   };
   const text = NOTICE_TEMPLATES[request.template](facts);
   const recipients: { recipient: string; channel: 'sms' | 'inbox' }[] = [];

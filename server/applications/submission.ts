@@ -3,17 +3,19 @@ import type { Principal } from '../auth/principal';
 import { AppError, conflict } from '../errors';
 import { isEmpty } from '../../workers/prefill/prefill-form';
 import { nextCaseNumber } from './case-number';
-import { FINAL_STATUSES } from './statuses';
+import { missingOnDeployedForm } from './deployed-form';
+import { confirmationDeadline } from './confirmations';
+import { FINAL_STATUSES, type ApplicationStatus } from './statuses';
 import { addEvent, loadApplication, materialsOf, specOf, type ApplicationDeps, type ApplicationRow } from './store';
 
 export interface Submitted {
   id: string;
-  status: 'submitted';
+  /** `submitted`; for the same key sent again, the application's status now (e.g. `withdrawn`), not a stale answer. */
+  status: ApplicationStatus;
   caseNumber: string;
 }
 
 const KEY = /^[\x21-\x7e]{8,200}$/;
-const DAY_MS = 86_400_000;
 
 /** The process a submitted application starts (shared/JOBS.md): `<matter-slug>-<action>`. */
 export const processIdOf = (row: Pick<ApplicationRow, 'matter_slug' | 'action'>) => `${row.matter_slug}-${row.action}`;
@@ -50,6 +52,7 @@ export async function submit(
       if (field.type === 'checkbox' && field.required && row.form[field.key]?.value === false)
         problems.push({ field: `form.${field.key}`, message: `请确认：${field.label}` });
     }
+    problems.push(...(await missingOnDeployedForm(trx, row, spec)));
     const handedIn = new Set((await materialsOf(trx, id)).filter((m) => !m.replaced_at).map((m) => m.material_code));
     for (const material of row.material_list) {
       if (material.required && !material.exemptBecause && material.channel !== 'generated' && !handedIn.has(material.code))
@@ -82,7 +85,6 @@ export async function submit(
       .returning('*');
     if (spec.secondParty) {
       const idNumber = String(row.form[spec.secondParty.idField]?.value);
-      const within = spec.secondParty.confirmWithin;
       await trx('confirmations').insert({
         token: crypto.randomBytes(24).toString('base64url'),
         application_id: id,
@@ -90,8 +92,7 @@ export async function submit(
         id_number: idNumber,
         name: nameOfSecondParty(row, spec.secondParty.idField) ?? null,
         created_at: now,
-        // Calendar days; the process's own timer closes the case, this only refuses a late answer.
-        expires_at: new Date(now.getTime() + within.value * DAY_MS * (within.unit === 'working-day' ? 7 / 5 : 1) + DAY_MS),
+        expires_at: confirmationDeadline(deps.matters.calendar, spec.secondParty.confirmWithin, now),
       });
     }
     await addEvent(trx, now, id, { kind: 'status', status: 'submitted', message: `已提交，办件编号 ${caseNumber}`, data: { caseNumber } });
@@ -101,14 +102,19 @@ export async function submit(
         action: 'application.submitted',
         entityType: 'application',
         entityId: id,
-        data: { caseNumber, idempotencyKey },
+        data: {
+          caseNumber,
+          idempotencyKey,
+          // Handed in at the counter (窗口): the clerk submitted it on the holder's behalf.
+          ...(row.channel === 'counter' ? { channel: 'counter', clerk: principal.id, onBehalfOf: row.applicant_id } : {}),
+        },
       },
       trx,
     );
     return { row: submitted as ApplicationRow, fresh: true };
   });
   if (outcome.fresh) await startProcess(deps, outcome.row);
-  return { id, status: 'submitted', caseNumber: outcome.row.case_number! };
+  return { id, status: outcome.fresh ? 'submitted' : outcome.row.status, caseNumber: outcome.row.case_number! };
 }
 
 /** The second party's name as the form holds it (the field right before their ID number, by convention `…Name`). */
@@ -118,9 +124,13 @@ function nameOfSecondParty(row: ApplicationRow, idField: string): string | undef
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Starts the application's process and records its key; a failure leaves the submission for the next start to pick up. */
+/**
+ * Starts the application's process and records its key; a failure leaves the submission for the next start to pick up.
+ * An action with a second party also gets `confirmBy`: the instant its timer closes the case, the one the notice states.
+ */
 async function startProcess(deps: ApplicationDeps, row: ApplicationRow): Promise<void> {
   try {
+    const confirmation = await deps.knex('confirmations').where({ application_id: row.id }).first('expires_at');
     const started = await deps.engine.startInstance({
       bpmnProcessId: processIdOf(row),
       variables: {
@@ -130,6 +140,7 @@ async function startProcess(deps: ApplicationDeps, row: ApplicationRow): Promise
         applicantId: row.applicant_id,
         sandbox: false,
         submittedAt: row.submitted_at!.toISOString(),
+        ...(confirmation ? { confirmBy: new Date(confirmation.expires_at).toISOString() } : {}),
       },
       actor: row.applicant_id,
     });
@@ -140,8 +151,8 @@ async function startProcess(deps: ApplicationDeps, row: ApplicationRow): Promise
 }
 
 /**
- * Submissions committed whose process never started (the server stopped in between), started now. On the embedded
- * engine an instance that did start but whose key was not recorded is found by its applicationId, not started twice.
+ * Submissions committed whose process never started (the server stopped in between), started now. An instance that did
+ * start but whose key was not recorded is found by its applicationId (`engine.findApplicationInstance`), not started twice.
  */
 export async function startUnstartedSubmissions(deps: ApplicationDeps): Promise<number> {
   const rows: ApplicationRow[] = await deps
@@ -150,17 +161,10 @@ export async function startUnstartedSubmissions(deps: ApplicationDeps): Promise<
     .whereNull('process_instance_key');
   let started = 0;
   for (const row of rows) {
-    if (deps.engine.kind === 'embedded') {
-      const existing = await deps
-        .knex('process_instances')
-        .where({ bpmn_process_id: processIdOf(row) })
-        .whereNull('parent_key')
-        .whereRaw(`variables->>'applicationId' = ?`, [row.id])
-        .first('key');
-      if (existing) {
-        await deps.knex('applications').where({ id: row.id }).update({ process_instance_key: existing.key });
-        continue;
-      }
+    const existing = await deps.engine.findApplicationInstance(processIdOf(row), row.id);
+    if (existing) {
+      await deps.knex('applications').where({ id: row.id }).update({ process_instance_key: existing });
+      continue;
     }
     await startProcess(deps, row);
     started++;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal';
 import type { MatterCatalog } from '../matters/catalog';
 import { isEmpty } from '../../workers/prefill/prefill-form';
+import { deployedFormOf } from './deployed-form';
 import { STATUS_TEXT, type ApplicationStatus } from './statuses';
 import { loadApplication, materialsOf, type ApplicationRow, type MaterialRow } from './store';
 
@@ -25,7 +26,13 @@ export async function applicationView(knex: Knex, matters: MatterCatalog, row: A
   const spec = matter?.actions[row.action];
   const uploads = await materialsOf(knex, row.id);
   const events = await knex('application_events').where({ application_id: row.id }).orderBy(['at', 'id']);
-  const toType = (spec?.fields ?? []).filter((f) => isEmpty(row.form[f.key]?.value)).map((f) => f.key);
+  const empty = (spec?.fields ?? []).filter((f) => isEmpty(row.form[f.key]?.value));
+  // Until the applicant names the second party (their ID number), what the platform holds of them cannot be looked up.
+  const idField = spec?.secondParty?.idField;
+  const awaits = empty
+    .filter((f) => idField && isEmpty(row.form[idField]?.value) && f.prefill.from !== 'applicant' && f.prefill.holder === 'second-party')
+    .map((f) => f.key);
+  const toType = empty.filter((f) => !awaits.includes(f.key)).map((f) => f.key);
   // What the last return for correction asked for (一次性告知): each field or material, and why.
   const lastReturn = [...events].reverse().find((e) => e.kind === 'decision' && e.data?.decision === 'return');
   return {
@@ -44,11 +51,15 @@ export async function applicationView(knex: Knex, matters: MatterCatalog, row: A
     channel: row.channel,
     answers: row.answers,
     form: row.form,
+    /** The deployed form the draft was made with (id, version, schema) for channels to render; null when none is deployed. */
+    deployedForm: await deployedFormOf(knex, row.id),
     prefill: {
       ratio: row.prefill_ratio,
       prefilledFields: row.fields_prefilled,
       totalFields: row.fields_total,
       toType,
+      // Filled by the platform as soon as this field is typed, not typed themselves.
+      awaiting: idField && awaits.length ? { field: idField, fills: awaits } : null,
     },
     materials: row.material_list.map((m) => {
       const current = uploads.find((u) => u.material_code === m.code && !u.replaced_at);

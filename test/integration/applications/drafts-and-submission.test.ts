@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { PDFDocument } from 'pdf-lib';
+import jsQR from 'jsqr';
 import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../../support/server';
 import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
@@ -7,6 +8,12 @@ import { HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 const HYGIENE = 'public-place-hygiene-permit';
 const DANGEROUS_GOODS = 'dangerous-goods-staff-employer-change';
 const APPLICANT1_ID = '360426199101010071';
+
+/** The text a QR code image carries. */
+async function decodeQr(image: ArrayBuffer): Promise<string | undefined> {
+  const { data, info } = await sharp(Buffer.from(image)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data;
+}
 
 async function png(): Promise<Buffer> {
   return sharp({ create: { width: 64, height: 48, channels: 3, background: '#ffffff' } })
@@ -158,10 +165,37 @@ describe('Applications: drafts, materials and submission (real server, database 
         headers: { 'idempotency-key': 'someone-else-0001' },
       });
       expect(submit.status).to.equal(404);
+      expect((await upload(applicant2, draft.id, 'HP-13', await png())).status).to.equal(404);
+      expect((await server.request('POST', `/api/v1/applications/${draft.id}/withdraw`, { token: applicant2 })).status).to.equal(404);
       const list = await server.request('GET', '/api/v1/applications', { token: applicant2 });
       expect(list.body.map((a: any) => a.id)).not.to.include(draft.id);
       const own = await server.request('GET', '/api/v1/applications?status=draft', { token: enterprise1 });
       expect(own.body.map((a: any) => a.id)).to.include(draft.id);
+    });
+  });
+
+  describe('an administrator', () => {
+    it("should NOT edit, upload to, submit or withdraw an applicant's application (403), which they may read; nothing changes", async () => {
+      const { body: draft } = await changeDraft();
+      await server.request('PATCH', `/api/v1/applications/${draft.id}`, { token: enterprise1, json: { form: typedChange } });
+      const admin = await server.login('admin');
+      const before = (await server.request('GET', `/api/v1/applications/${draft.id}`, { token: admin })).body;
+      expect(before.id).to.equal(draft.id);
+      const attempts = [
+        await server.request('PATCH', `/api/v1/applications/${draft.id}`, { token: admin, json: { form: { changeReason: '管理员改的' } } }),
+        await upload(admin, draft.id, 'HP-13', await png()),
+        await server.request('POST', `/api/v1/applications/${draft.id}/submit`, {
+          token: admin,
+          headers: { 'idempotency-key': 'admin-submit-01' },
+        }),
+        await server.request('POST', `/api/v1/applications/${draft.id}/withdraw`, { token: admin }),
+      ];
+      expect(attempts.map((r) => r.status)).to.deep.equal([403, 403, 403, 403]);
+      const after = (await server.request('GET', `/api/v1/applications/${draft.id}`, { token: enterprise1 })).body;
+      expect(after.status).to.equal('draft');
+      expect(after.form).to.deep.equal(before.form);
+      expect(after.materials.every((m: any) => m.handedIn === null)).to.equal(true);
+      expect(after.timeline).to.deep.equal(before.timeline);
     });
   });
 
@@ -250,7 +284,9 @@ describe('Applications: drafts, materials and submission (real server, database 
       const winner = accepted[0] === race[1] ? 'race-key-bbbb' : 'race-key-aaaa';
       const again = await submitWith(winner);
       expect(again.status).to.equal(202);
-      expect(again.body).to.deep.equal({ id: draft.id, status: 'submitted', caseNumber });
+      // The same answer, with the status the application has now (the process has moved it on meanwhile).
+      expect(again.body).to.deep.include({ id: draft.id, caseNumber });
+      expect(again.body.status).to.be.oneOf(['submitted', 'reviewing']);
       const other = await submitWith('another-key-0001');
       expect(other.status).to.equal(409);
       const instances = await server.running.platform.db
@@ -271,6 +307,10 @@ describe('Applications: drafts, materials and submission (real server, database 
       const instance = await server.running.platform.db.knex('process_instances').where({ key: instances[0].key }).first('state');
       expect(instance.state).to.equal('terminated');
       expect((await server.request('POST', `/api/v1/applications/${draft.id}/withdraw`, { token: enterprise1 })).status).to.equal(200);
+      // The same key again answers with the application as it is now, not a stale "submitted".
+      const replay = await submitWith(winner);
+      expect(replay.status).to.equal(202);
+      expect(replay.body).to.deep.equal({ id: draft.id, status: 'withdrawn', caseNumber });
       expect((await changeDraft()).status).to.equal(201);
     });
   });
@@ -295,6 +335,57 @@ describe('Applications: drafts, materials and submission (real server, database 
       const qr = await server.request('GET', `/api/v1/applications/${draft.id}/qr.png`, { token: enterprise1 });
       expect(qr.status).to.equal(200);
       expect(qr.headers.get('content-type')).to.equal('image/png');
+      expect(
+        await decodeQr(
+          await (
+            await fetch(`${server.url}/api/v1/applications/${draft.id}/qr.png`, { headers: { authorization: `Bearer ${enterprise1}` } })
+          ).arrayBuffer(),
+        ),
+      ).to.equal(draft.resumeCode);
+    });
+
+    it('moves an online draft to the counter when a clerk of the department resumes it: that clerk may then fill, upload and submit it', async () => {
+      const { body: draft } = await changeDraft();
+      const clerk = await server.login('clerk.health');
+      const before = await server.request('PATCH', `/api/v1/applications/${draft.id}`, { token: clerk, json: { form: typedChange } });
+      expect(before.status, 'not before it is brought to the counter').to.equal(403);
+      // An administrator may read it by its code, not take it over.
+      const admin = await server.login('admin');
+      expect((await server.request('GET', `/api/v1/resume/${draft.resumeCode}`, { token: admin })).body.channel).to.equal('online');
+      expect(
+        (await server.request('PATCH', `/api/v1/applications/${draft.id}`, { token: admin, json: { form: typedChange } })).status,
+      ).to.equal(403);
+
+      const resumed = await server.request('GET', `/api/v1/resume/${draft.resumeCode}`, { token: clerk });
+      expect(resumed.status).to.equal(200);
+      expect(resumed.body.channel).to.equal('counter');
+      expect(resumed.body.timeline.at(-1).message).to.equal('卫健窗口凭办事码调取了申请（窗口），转为窗口代办');
+      const culture = await server.login('clerk.culture');
+      expect(
+        (await server.request('PATCH', `/api/v1/applications/${draft.id}`, { token: culture, json: { form: typedChange } })).status,
+      ).to.equal(404);
+
+      const filled = await server.request('PATCH', `/api/v1/applications/${draft.id}`, { token: clerk, json: { form: typedChange } });
+      expect(filled.status, filled.text).to.equal(200);
+      expect((await upload(clerk, draft.id, 'HP-13', await png())).status).to.equal(201);
+      const submitted = await server.request('POST', `/api/v1/applications/${draft.id}/submit`, {
+        token: clerk,
+        headers: { 'idempotency-key': `counter-${draft.id}` },
+      });
+      expect(submitted.status, submitted.text).to.equal(202);
+      // Still the enterprise's application, which it follows.
+      const own = await server.request('GET', `/api/v1/applications/${draft.id}`, { token: enterprise1 });
+      expect(own.body).to.include({ caseNumber: submitted.body.caseNumber, channel: 'counter' });
+      await server.running.platform.audit.flush();
+      const knex = server.running.platform.db.knex;
+      expect((await knex('audit_log').where({ action: 'application.submitted', entity_id: draft.id }).first('actor')).actor).to.equal(
+        'clerk.health',
+      );
+      const resumedAudit = await knex('audit_log')
+        .where({ action: 'application.resumed-by-code', entity_id: draft.id, actor: 'clerk.health' })
+        .first('data');
+      expect(JSON.stringify(resumedAudit.data)).to.include('enterprise1');
+      expect((await server.request('POST', `/api/v1/applications/${draft.id}/withdraw`, { token: enterprise1 })).status).to.equal(200);
     });
   });
 
