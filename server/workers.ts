@@ -1,4 +1,6 @@
+import { recordDeadline } from './applications/deadline-record';
 import { sendNotice } from './applications/notices';
+import { raisePriorityOnNotice } from './worklist/priorities';
 import { refreshPrefill } from './applications/prefill-refresh';
 import { recordReview } from './applications/review-record';
 import type { ApplicationDeps } from './applications/store';
@@ -34,10 +36,16 @@ export function registerWorkers(
   const engine = {
     registerWorker: (worker: Worker<any, any>) => !disabled.includes(worker.type) && platform.engine.registerWorker(worker),
   };
-  engine.registerWorker(deadlineWorker({ matters, clock }));
+  engine.registerWorker(deadlineWorker({ matters, clock, record: (deadline) => recordDeadline(knex, clock, deadline) }));
   engine.registerWorker(statusWorker((change) => recordStatus(knex, audit, clock, change)));
   engine.registerWorker(prefillWorker((applicationId, jobKey) => refreshPrefill(platform, applicationId, jobKey)));
-  engine.registerWorker(notifyWorker((request) => sendNotice(platform, request)));
+  engine.registerWorker(
+    notifyWorker(async (request) => {
+      const sent = await sendNotice(platform, request);
+      if (sent === 'sent') await raisePriorityOnNotice(platform, request);
+      return sent;
+    }),
+  );
   engine.registerWorker(ocrWorker((applicationId) => readCase(platform.reader, knex, applicationId)));
   engine.registerWorker(reviewWorker((applicationId, jobKey) => recordReview(platform, applicationId, jobKey)));
   const model = aiReview && new ChatCompletionsModel(aiReview);

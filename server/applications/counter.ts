@@ -30,53 +30,55 @@ export async function createCounterDraft(
   const record = isPerson ? await deps.registries.persons.find(code) : await deps.registries.enterprises.find(code);
   if (!record) throw new AppError(404, 'NOT_FOUND', `${isPerson ? '人口' : '法人'}库中没有 ${code}`);
 
-  let user = await deps
+  const existing = await deps
     .knex('users')
     .where(isPerson ? { id_number: code } : { uscc: code })
     .first();
-  if (!user) {
-    // A holder who never signed in gets an account without a password: theirs once they sign in through the identity provider.
-    const id = `${isPerson ? 'person' : 'enterprise'}-${code}`;
-    await deps
-      .knex('users')
-      .insert({
-        id,
-        username: id,
-        password_hash: null,
-        display_name: record.name,
-        kind: isPerson ? 'person' : 'enterprise',
-        id_number: isPerson ? code : null,
-        uscc: isPerson ? null : code,
-      })
-      .onConflict('id')
-      .ignore();
-    user = await deps.knex('users').where({ id }).first();
-  }
+  // A holder who never signed in gets an account without a password (theirs once they sign in through the identity
+  // provider), made in the draft's transaction: a request refused (not eligible) leaves no account behind.
+  const account = existing ?? {
+    id: `${isPerson ? 'person' : 'enterprise'}-${code}`,
+    display_name: record.name,
+    kind: isPerson ? 'person' : 'enterprise',
+    id_number: isPerson ? code : null,
+    uscc: isPerson ? null : code,
+  };
   const holder: Principal = {
-    id: user.id,
-    username: user.username,
-    name: user.display_name,
-    kind: user.kind,
+    id: account.id,
+    username: existing?.username ?? account.id,
+    name: account.display_name,
+    kind: account.kind,
     department: null,
     roles: ['applicant'],
-    idNumber: user.id_number,
-    uscc: user.uscc,
+    idNumber: account.id_number,
+    uscc: account.uscc,
   };
-  const row = await createDraft(deps, holder, request);
-  const now = deps.clock.now();
-  await deps.knex.transaction(async (trx) => {
-    await trx('applications').where({ id: row.id }).update({ channel: 'counter', created_by: clerk.id });
-    await addEvent(trx, now, row.id, { kind: 'counter', message: `由${clerk.name}在窗口代为填报`, data: { clerk: clerk.id } });
-    await deps.audit.append(
-      {
-        actor: clerk.id,
-        action: 'application.created-at-counter',
-        entityType: 'application',
-        entityId: row.id,
-        data: { onBehalfOf: holder.id, holder: code },
-      },
-      trx,
-    );
+  return createDraft(deps, holder, request, {
+    before: async (trx) => {
+      if (!existing)
+        await trx('users')
+          .insert({ ...account, username: account.id, password_hash: null })
+          .onConflict('id')
+          .ignore();
+    },
+    after: async (trx, row) => {
+      await trx('applications').where({ id: row.id }).update({ channel: 'counter', created_by: clerk.id });
+      await addEvent(trx, deps.clock.now(), row.id, {
+        kind: 'counter',
+        message: `由${clerk.name}在窗口代为填报`,
+        data: { clerk: clerk.id },
+      });
+      await deps.audit.append(
+        {
+          actor: clerk.id,
+          action: 'application.created-at-counter',
+          entityType: 'application',
+          entityId: row.id,
+          data: { onBehalfOf: holder.id, holder: code },
+        },
+        trx,
+      );
+      return { ...row, channel: 'counter', created_by: clerk.id };
+    },
   });
-  return { ...row, channel: 'counter', created_by: clerk.id };
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../errors';
 import type { MatterCatalog } from '../matters/catalog';
 import { dayNumber, isLocalDate, startOfDay, shanghaiDate } from '../calendar/local-date';
+import { breachedCases, type TimelineEvent } from './deadline-breaches';
 
 const HOUR_MS = 3_600_000;
 
@@ -12,8 +13,8 @@ const round = (n: number | null, digits = 2) => (n === null ? null : Math.round(
 /**
  * The figures of `GET /api/v1/metrics` per matter for the applications submitted in a period (Beijing dates, both
  * ends included): volumes, the share decided with no person, prefill and exemption ratios, submit-to-decision p50
- * and p90 in hours, returns for correction, deadline breaches (clerk tasks finished or still open past their due
- * date) and the busiest hours of submission. Computed from the data, not kept as counters.
+ * and p90 in hours, returns for correction, deadline breaches (cases past a due date while in the clerks' hands) and
+ * the busiest hours of submission. Computed from the data, not kept as counters.
  */
 export async function matterFigures(knex: Knex, matters: MatterCatalog, period: { from?: string; to?: string }, now: Date) {
   const to = period.to ?? shanghaiDate(now);
@@ -31,13 +32,14 @@ export async function matterFigures(knex: Knex, matters: MatterCatalog, period: 
     status: string;
     submitted_at: Date;
     decided_at: Date | null;
-    prefill_ratio: number | null;
-    exemption_ratio: number | null;
+    fields_total: number | null;
+    fields_prefilled: number | null;
+    material_list: { exemptBecause?: unknown }[] | null;
   }[] = await knex('applications')
     .where('sandbox', false)
     .where('submitted_at', '>=', start)
     .where('submitted_at', '<', end)
-    .select('id', 'matter_slug', 'status', 'submitted_at', 'decided_at', 'prefill_ratio', 'exemption_ratio');
+    .select('id', 'matter_slug', 'status', 'submitted_at', 'decided_at', 'fields_total', 'fields_prefilled', 'material_list');
   const ids = rows.map((r) => r.id);
   const automatic = new Set<string>(
     ids.length
@@ -49,35 +51,33 @@ export async function matterFigures(knex: Knex, matters: MatterCatalog, period: 
       : [],
   );
   const returns = new Map<string, number>();
-  const breaches = new Map<string, number>();
+  let breached = new Set<string>();
   if (ids.length) {
     for (const r of await knex('application_events')
       .whereIn('application_id', ids)
       .where({ kind: 'status', status: 'returned' })
       .select('application_id'))
       returns.set(r.application_id, (returns.get(r.application_id) ?? 0) + 1);
-    const late = await knex('tasks')
+    const timeline: TimelineEvent[] = await knex('application_events')
       .whereIn('application_id', ids)
-      .whereNotNull('due_date')
       .where((w) =>
         w
-          .where((x) => x.where('state', 'completed').whereRaw('completed_at > due_date'))
-          .orWhere((x) => x.where('state', 'created').where('due_date', '<', now)),
+          .whereIn('kind', ['deadline', 'suspension', 'extension-requested'])
+          .orWhere((x) => x.where('kind', 'status').whereNotNull('status')),
       )
-      .select('application_id');
-    for (const r of late) breaches.set(r.application_id, (breaches.get(r.application_id) ?? 0) + 1);
+      .orderBy(['application_id', 'at', 'id'])
+      .select('application_id', 'at', 'kind', 'status', 'data');
+    breached = breachedCases(timeline, now);
   }
-
   const figures = matters.list().map((matter) => {
     const mine = rows.filter((r) => r.matter_slug === matter.slug);
     const decided = mine.filter((r) => r.decided_at);
     const durations = decided
       .map((r) => (new Date(r.decided_at!).getTime() - new Date(r.submitted_at).getTime()) / HOUR_MS)
       .sort((a, b) => a - b);
-    const mean = (values: (number | null)[]) => {
-      const known = values.filter((v): v is number => v !== null);
-      return known.length ? known.reduce((s, v) => s + v, 0) / known.length : null;
-    };
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    const fieldsTotal = sum(mine.map((r) => r.fields_total ?? 0));
+    const materials = mine.flatMap((r) => r.material_list ?? []);
     const hours = new Array(24).fill(0);
     for (const r of mine) hours[(new Date(r.submitted_at).getUTCHours() + 8) % 24]++;
     const autoApproved = mine.filter((r) => r.status === 'approved' && automatic.has(r.id)).length;
@@ -88,11 +88,12 @@ export async function matterFigures(knex: Knex, matters: MatterCatalog, period: 
       decided: decided.length,
       autoApproved,
       autoApprovalRate: round(decided.length ? autoApproved / decided.length : null, 3),
-      prefillRatio: round(mean(mine.map((r) => r.prefill_ratio)), 3),
-      exemptionRatio: round(mean(mine.map((r) => r.exemption_ratio)), 3),
+      // Over the period's applications together: prefilled fields / all fields, exempted materials / all materials.
+      prefillRatio: round(fieldsTotal ? sum(mine.map((r) => r.fields_prefilled ?? 0)) / fieldsTotal : null, 3),
+      exemptionRatio: round(materials.length ? materials.filter((m) => m.exemptBecause).length / materials.length : null, 3),
       submitToDecisionHours: { p50: round(percentile(durations, 50), 3), p90: round(percentile(durations, 90), 3) },
       returns: mine.reduce((n, r) => n + (returns.get(r.id) ?? 0), 0),
-      deadlineBreaches: mine.reduce((n, r) => n + (breaches.get(r.id) ?? 0), 0),
+      deadlineBreaches: mine.filter((r) => breached.has(r.id)).length,
       busiestHours: hours,
     };
   });

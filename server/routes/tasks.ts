@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Principal } from '../auth/principal';
-import { unauthorized } from '../errors';
+import { AppError, unauthorized } from '../errors';
 import { searchCases } from '../worklist/cases';
 import { colleaguesOf } from '../worklist/colleagues';
 import type { Worklist, TaskFilter } from '../worklist/tasks';
@@ -23,9 +23,17 @@ export function taskRoutes(deps: { worklist: Worklist; timeLimits: CaseTimeLimit
       state: q.state as TaskFilter['state'],
       assignee: q.assignee === 'me' ? 'me' : undefined,
       matter: q.matter,
+      application: q.application,
       overdue: q.overdue === 'true',
+      minPriority: q.minPriority === undefined ? undefined : Number(q.minPriority),
+      sort: q.sort as TaskFilter['sort'],
+      limit: q.limit,
+      after: q.after,
     };
-    res.json(await worklist.list(principalOf(req), filter));
+    const page = await worklist.list(principalOf(req), filter);
+    res.set('X-Total-Count', String(page.total));
+    if (page.nextCursor) res.set('X-Next-Cursor', page.nextCursor);
+    res.json(page.tasks);
   });
   router.get('/tasks/:id', async (req, res) => {
     res.json(await worklist.get(principalOf(req), req.params.id as string));
@@ -55,7 +63,15 @@ export function taskRoutes(deps: { worklist: Worklist; timeLimits: CaseTimeLimit
     res.json(await colleaguesOf(deps.knex, principalOf(req)));
   });
   router.get('/cases', async (req, res) => {
-    res.json(await searchCases(deps.knex, deps.matters, principalOf(req), String(req.query.q ?? '')));
+    const q = req.query as Record<string, string | undefined>;
+    const suspended = q.suspended === 'true';
+    if (q.q === undefined && !suspended)
+      throw new AppError(400, 'VALIDATION_FAILED', '请输入查询条件（受理编号、申请人名称或证件号码）', [
+        { field: 'query.q', message: 'required unless suspended=true' },
+      ]);
+    const found = await searchCases(deps.knex, deps.matters, principalOf(req), { q: q.q, suspended });
+    if (found.truncated) res.set('X-Truncated', 'true');
+    res.json(found.cases);
   });
   return router;
 }

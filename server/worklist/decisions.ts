@@ -6,13 +6,30 @@
 export type TaskKind = 'acceptance' | 'clerk' | 'chief' | 'extension';
 
 export const ACCEPTANCE_FORM = 'common-clerk-acceptance';
+export const CHIEF_APPROVAL_FORM = 'common-chief-approval';
 export const EXTENSION_FORM = 'common-chief-extension';
 
-export function taskKindOf(task: { form_key: string | null; candidate_groups: string[] }): TaskKind {
+/** The clerk path's user tasks by element id, for a task whose form is not one of ours (a designer's copy of the path). */
+const KIND_OF_ELEMENT: Record<string, TaskKind> = {
+  Task_ClerkAcceptance: 'acceptance',
+  Task_ClerkReview: 'clerk',
+  Task_ChiefApproval: 'chief',
+  Task_ChiefExtension: 'extension',
+};
+
+/**
+ * What the task is, from its form or its element: never from its candidate group, which a transfer (转办) changes.
+ * Any other user task is a clerk's review.
+ */
+export function taskKindOf(task: { form_key: string | null; element_id: string }): TaskKind {
   if (task.form_key === ACCEPTANCE_FORM) return 'acceptance';
+  if (task.form_key === CHIEF_APPROVAL_FORM) return 'chief';
   if (task.form_key === EXTENSION_FORM) return 'extension';
-  return task.candidate_groups.some((g) => g.endsWith('-chief')) ? 'chief' : 'clerk';
+  return KIND_OF_ELEMENT[task.element_id] ?? 'clerk';
 }
+
+/** Who may do a kind of task: the department's clerks (its group D) or its chief (group D-chief, role approver). */
+export const needsChief = (kind: TaskKind) => kind === 'chief' || kind === 'extension';
 
 export const DECISIONS: Record<TaskKind, readonly string[]> = {
   // 受理, 不予受理, or 材料不齐: 一次性告知补正 (行政许可法 第三十二条).

@@ -12,6 +12,3 @@ export function groupsOf(principal: Principal): string[] | 'all' {
   if (principal.roles.includes('approver')) groups.push(`${principal.department}-chief`);
   return groups;
 }
-
-/** Whether a group belongs to the department (its clerks or its chief): a transfer stays inside the department. */
-export const groupOfDepartment = (group: string, department: string) => group === department || group === `${department}-chief`;

@@ -11,6 +11,8 @@ export interface TaskRow {
   /** When 80% of the time is used (`zeebe:taskSchedule followUpDate="=warnAt"`). */
   follow_up_date?: Date | null;
   form_key: string | null;
+  /** 0-100, 50 unless raised (Camunda user tasks' `priority`): 80% of the time used raises it, overdue more. */
+  priority: number;
   application_id: string | null;
   sandbox: boolean;
   state: 'created' | 'completed' | 'cancelled';
@@ -27,20 +29,32 @@ export type TaskState = 'open' | 'claimed' | 'done';
  * engine's `tasks` table. The engine decides races: an assignment to a task someone else holds is refused with 409.
  */
 export interface UserTaskSource {
-  /** The tasks of these groups, a designer's sandbox left out, in the worklist's order. */
-  search(query: UserTaskQuery): Promise<TaskRow[]>;
+  /** A page of the tasks of these groups, a designer's sandbox left out, in the worklist's order; the engine's own cursor. */
+  search(query: UserTaskQuery): Promise<{ tasks: TaskRow[]; total: number; endCursor: string | null }>;
   get(key: string): Promise<TaskRow | undefined>;
   /** `allowOverride`: take it from its holder (a transfer), else 409 when someone holds it. */
   assign(key: string, assignee: string, allowOverride: boolean): Promise<void>;
   unassign(key: string): Promise<void>;
   regroup(key: string, candidateGroups: string[]): Promise<void>;
+  /** Raises the open tasks of the application to this priority (never lowers one); how many it raised. */
+  raisePriority(applicationId: string, priority: number): Promise<number>;
 }
+
+/** The engine's own user tasks, when it keeps them (Zeebe); the embedded engine's are the `tasks` table. */
+export const userTasksOf = (engine: object): UserTaskSource | undefined => (engine as { userTasks?: UserTaskSource }).userTasks;
 
 export interface UserTaskQuery {
   groups: string[] | 'all';
   state: TaskState;
   assignee?: string;
   matter?: string;
+  /** Only the tasks of this application. */
+  application?: string;
   dueBefore?: Date;
+  minPriority?: number;
+  /** Most urgent first: priority, then due date. */
+  byPriority?: boolean;
   limit: number;
+  /** The engine's cursor of the page before. */
+  after?: string;
 }

@@ -1,19 +1,20 @@
 import type { Knex } from 'knex';
 import type { AuditLog } from '../audit/audit-log';
+import type { Auth } from '../auth/auth';
 import type { Principal } from '../auth/principal';
 import type { Clock } from '../clock';
 import type { EnginePort } from '../engine/port';
 import { AppError, conflict } from '../errors';
 import type { MatterCatalog } from '../matters/catalog';
-import { maskName } from '../masking';
-import { STATUS_TEXT, type ApplicationStatus } from '../applications/statuses';
 import { addEvent, type ApplicationRow } from '../applications/store';
 import { applicationView } from '../applications/view';
-import { DECISION_WORDS, DECISIONS, REASON_REQUIRED, taskKindOf } from './decisions';
-import { groupOfDepartment, groupsOf } from './groups';
-import type { TaskRow, TaskState, UserTaskSource } from './task-source';
+import { DECISION_WORDS, DECISIONS, needsChief, REASON_REQUIRED, taskKindOf, type TaskKind } from './decisions';
+import { groupsOf } from './groups';
+import { TaskList, visible, type TaskFilter, type TaskPage } from './task-list';
+import { userTasksOf, type TaskRow, type UserTaskSource } from './task-source';
 
 export type { TaskRow, TaskState, UserTaskQuery, UserTaskSource } from './task-source';
+export type { TaskFilter, TaskPage, TaskSummary } from './task-list';
 
 export interface WorklistDeps {
   knex: Knex;
@@ -21,45 +22,15 @@ export interface WorklistDeps {
   clock: Clock;
   engine: EnginePort;
   matters: MatterCatalog;
+  /** Who holds which role in which department (a transfer goes only to someone who can do the task). */
+  auth: Pick<Auth, 'enforcer'>;
 }
 
 type TaskChange = Partial<Pick<TaskRow, 'assignee' | 'candidate_groups'>>;
 
-const userTasksOf = (engine: EnginePort): UserTaskSource | undefined => (engine as { userTasks?: UserTaskSource }).userTasks;
-
-export interface TaskFilter {
-  state?: TaskState;
-  assignee?: 'me';
-  matter?: string;
-  overdue?: boolean;
-  limit?: number;
-}
-
-/** What a task's summary shows of its application and applicant. */
-const APPLICATION_FIELDS = [
-  'a.case_number',
-  'a.matter_slug',
-  'a.action',
-  'a.status as application_status',
-  'a.findings',
-  'u.display_name as applicant_name',
-];
-
-const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
+const KIND_NAMES: Record<TaskKind, string> = { acceptance: '受理审查', clerk: '窗口审查', chief: '不予许可审批', extension: '延期审批' };
 
 const noSuchTask = (id: string) => new AppError(404, 'NOT_FOUND', `没有这个待办：${id} (no such task)`);
-
-/** The tasks a staff member may see: of their groups, not a designer's sandbox. */
-function visible(knex: Knex | Knex.Transaction, principal: Principal) {
-  const groups = groupsOf(principal);
-  const query = knex<TaskRow>('tasks as t').where('t.sandbox', false);
-  if (groups !== 'all') query.whereRaw('t.candidate_groups && ?::text[]', [groups]);
-  return query;
-}
-
-function stateOf(row: Pick<TaskRow, 'state' | 'assignee'>): TaskState {
-  return row.state === 'created' ? (row.assignee ? 'claimed' : 'open') : 'done';
-}
 
 /**
  * The worklist (shared/API.md "Worklist"): the tasks of the caller's department groups, with their due date and the
@@ -69,95 +40,16 @@ function stateOf(row: Pick<TaskRow, 'state' | 'assignee'>): TaskState {
 export class Worklist {
   /** Set on Zeebe: the tasks are read and changed through the engine, not in the `tasks` table. */
   private readonly remote: UserTaskSource | undefined;
+  private readonly tasks: TaskList;
 
   constructor(private readonly deps: WorklistDeps) {
     this.remote = userTasksOf(deps.engine);
+    this.tasks = new TaskList(deps, this.remote);
   }
 
-  /** The visible tasks joined with their application and applicant, for the summaries. */
-  private withApplication(principal: Principal) {
-    return visible(this.deps.knex, principal)
-      .leftJoin('applications as a', 'a.id', 't.application_id')
-      .leftJoin('users as u', 'u.id', 'a.applicant_id')
-      .select('t.*', ...APPLICATION_FIELDS);
-  }
-
-  /** The applications and applicants of tasks read from the engine, as `withApplication` joins them. */
-  private async joinApplications(rows: TaskRow[]): Promise<(TaskRow & Record<string, any>)[]> {
-    const ids = [...new Set(rows.map((r) => r.application_id).filter((id): id is string => Boolean(id)))];
-    const found = ids.length
-      ? await this.deps
-          .knex('applications as a')
-          .leftJoin('users as u', 'u.id', 'a.applicant_id')
-          .whereIn('a.id', ids)
-          .select('a.id', ...APPLICATION_FIELDS)
-      : [];
-    const byId = new Map(found.map(({ id, ...fields }: Record<string, any>) => [id, fields]));
-    return rows.map((row) => ({ ...row, ...(byId.get(row.application_id) ?? {}) }));
-  }
-
-  async list(principal: Principal, filter: TaskFilter = {}) {
-    const limit = Math.min(filter.limit ?? 200, 500);
-    const state = filter.state ?? 'open';
-    if (this.remote) {
-      const rows = await this.remote.search({
-        groups: groupsOf(principal),
-        state,
-        assignee: filter.assignee === 'me' ? principal.id : undefined,
-        matter: filter.matter,
-        dueBefore: filter.overdue ? this.deps.clock.now() : undefined,
-        limit,
-      });
-      return (await this.joinApplications(rows)).map((row) => this.summary(row));
-    }
-    const query = this.withApplication(principal).limit(limit);
-    if (state === 'done') query.where('t.state', 'completed').orderBy('t.completed_at', 'desc');
-    else {
-      query.where('t.state', 'created').orderByRaw('t.due_date asc nulls last').orderBy('t.key');
-      if (state === 'claimed') query.whereNotNull('t.assignee');
-    }
-    if (filter.assignee === 'me') query.where(state === 'done' ? 't.completed_by' : 't.assignee', principal.id);
-    if (filter.matter) query.where('a.matter_slug', filter.matter);
-    if (filter.overdue) query.where('t.due_date', '<', this.deps.clock.now());
-    const rows = await query;
-    return rows.map((row: TaskRow & Record<string, any>) => this.summary(row));
-  }
-
-  private summary(row: TaskRow & Record<string, any>) {
-    const matter = row.matter_slug ? this.deps.matters.get(row.matter_slug) : undefined;
-    const warnAt = iso(row.follow_up_date) ?? (typeof row.variables?.warnAt === 'string' ? (row.variables.warnAt as string) : null);
-    const now = this.deps.clock.now();
-    return {
-      id: String(row.key),
-      name: row.name,
-      elementId: row.element_id,
-      candidateGroups: row.candidate_groups,
-      assignee: row.assignee,
-      state: stateOf(row),
-      formId: row.form_key,
-      dueDate: iso(row.due_date),
-      warnAt,
-      overdue: row.state === 'created' && row.due_date !== null && new Date(row.due_date) < now,
-      // 80% of the time used (the reminder has gone to the department): due soon, not yet overdue.
-      dueSoon:
-        row.state === 'created' && warnAt !== null && new Date(warnAt) <= now && !(row.due_date !== null && new Date(row.due_date) < now),
-      createdAt: iso(row.created_at),
-      completedAt: iso(row.completed_at),
-      application: row.application_id
-        ? {
-            id: row.application_id,
-            caseNumber: row.case_number ?? null,
-            matter: row.matter_slug,
-            matterName: matter?.name ?? row.matter_slug,
-            action: row.action,
-            actionName: matter?.actions[row.action as keyof typeof matter.actions]?.name ?? row.action,
-            applicantName: row.applicant_name ? maskName(row.applicant_name) : null,
-            status: row.application_status,
-            statusText: STATUS_TEXT[row.application_status as ApplicationStatus] ?? row.application_status,
-            blockingFindings: (row.findings ?? []).filter((f: { severity?: string }) => f.severity === 'block').length,
-          }
-        : null,
-    };
+  /** A page of the caller's tasks (see `TaskList`). */
+  list(principal: Principal, filter: TaskFilter = {}): Promise<TaskPage> {
+    return this.tasks.list(principal, filter);
   }
 
   private async load(knex: Knex | Knex.Transaction, principal: Principal, id: string, forUpdate = false): Promise<TaskRow> {
@@ -179,9 +71,9 @@ export class Worklist {
     const { knex, matters } = this.deps;
     const row = await this.load(knex, principal, id);
     const [joined] = this.remote
-      ? await this.joinApplications([row])
-      : [await this.withApplication(principal).where('t.key', row.key).first()];
-    const summary = this.summary(joined);
+      ? await this.tasks.joinApplications([row])
+      : [await this.tasks.withApplication(principal).where('t.key', row.key).first()];
+    const summary = this.tasks.summary(joined);
     const application = row.application_id
       ? ((await knex('applications').where({ id: row.application_id }).first()) as ApplicationRow)
       : undefined;
@@ -338,6 +230,12 @@ export class Worklist {
     const reasonRequired = REASON_REQUIRED[kind][input.decision ?? ''];
     if (reasonRequired && !input.comment?.trim()) problems.push({ field: 'body.comment', message: reasonRequired });
     if (problems.length) throw new AppError(400, 'VALIDATION_FAILED', problems.map((p) => p.message).join('；'), problems);
+    if (needsChief(kind) && application && (await this.proposerOf(kind, application.id)) === principal.id)
+      throw conflict(
+        kind === 'chief'
+          ? '不予许可由您本人在窗口审查中提出，须由另一位负责人审批（承办与审批分离）'
+          : '延期由您本人申请，须由另一位负责人审批（承办与审批分离）',
+      );
 
     const variables = {
       ...(input.variables ?? {}),
@@ -364,6 +262,29 @@ export class Worklist {
     return { id: String(row.key), state: 'done' as const };
   }
 
+  /** Whether the user holds the role in the department (casbin grouping `g, user, role, department`). */
+  private async holdsRole(userId: string, role: string, department: string): Promise<boolean> {
+    const grants = await this.deps.auth.enforcer.getFilteredNamedGroupingPolicy('g', 0, userId, role);
+    return grants.some(([, , domain]) => domain === department || domain === '*');
+  }
+
+  /**
+   * Who proposed what a chief's task decides: the clerk whose review proposed the rejection, or who asked for the
+   * extension (the application's latest such event). The chief who approves it must be someone else.
+   */
+  private async proposerOf(kind: TaskKind, applicationId: string): Promise<string | undefined> {
+    const query = this.deps.knex('application_events').where({ application_id: applicationId });
+    if (kind === 'chief') query.where({ kind: 'decision' }).whereRaw(`data->>'kind' = 'clerk' and data->>'decision' = 'reject'`);
+    else query.where({ kind: 'extension-requested' });
+    const last = await query
+      .orderBy([
+        { column: 'at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first('data');
+    return (last?.data as { by?: string } | undefined)?.by;
+  }
+
   /** 转办: to a colleague of the department (assigned to them) or to one of its groups (open for the group). */
   async transfer(principal: Principal, id: string, to: { user?: string; group?: string; reason?: string }) {
     await this.change(
@@ -375,18 +296,29 @@ export class Worklist {
           throw conflict(`这项待办由${row.assignee}认领，只有本人可以转办`);
         const department = principal.department ?? row.candidate_groups[0]?.replace(/-chief$/, '');
         if (!department) throw new AppError(403, 'FORBIDDEN', '没有所属部门，不能转办');
+        // The task stays what it is: a chief's approval goes only to the chief, a clerk's task only to clerks.
+        const kind = taskKindOf(row);
+        const chief = needsChief(kind);
         if (to.user) {
-          const colleague = await db('users').where({ id: to.user }).first('id', 'department');
-          if (!colleague || colleague.department !== department)
+          const colleague = await db('users').where({ id: to.user }).first('id', 'department', 'disabled');
+          if (!colleague || colleague.disabled || colleague.department !== department)
             throw new AppError(400, 'VALIDATION_FAILED', `只能转给本部门的工作人员：${to.user}`, [
               { field: 'body.user', message: 'not of the department' },
             ]);
+          if (!(await this.holdsRole(colleague.id, chief ? 'approver' : 'clerk', department)))
+            throw new AppError(
+              400,
+              'VALIDATION_FAILED',
+              `${to.user}不能办理这项待办：${chief ? '须转给本部门负责人' : '须转给本部门窗口工作人员'}`,
+              [{ field: 'body.user', message: chief ? 'not an approver of the department' : 'not a clerk of the department' }],
+            );
           return { assignee: colleague.id };
         }
         if (to.group) {
-          if (!groupOfDepartment(to.group, department))
-            throw new AppError(400, 'VALIDATION_FAILED', `只能转给本部门的岗位：${to.group}`, [
-              { field: 'body.group', message: 'not of the department' },
+          const allowed = chief ? `${department}-chief` : department;
+          if (to.group !== allowed)
+            throw new AppError(400, 'VALIDATION_FAILED', `${KIND_NAMES[kind]}只能转给本部门的岗位：${allowed}`, [
+              { field: 'body.group', message: `only ${allowed}` },
             ]);
           return { candidate_groups: [to.group], assignee: null };
         }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../support/server';
+import { eventually } from '../support/engine';
 import { Cases, DANGEROUS_GOODS, HYGIENE } from './support/cases';
 import { launchChromium, skipWithoutChromium } from './support/chromium';
 import { startModelerServer } from './support/modeler-server';
@@ -29,8 +30,8 @@ describe('browser: the clerk’s worklist', function () {
     cases = new Cases(server);
     [flawed, transport] = await Promise.all([cases.flawedHygienePermit(), cases.flawedTransportCase()]);
     browser = await launchChromium();
-    // 409: the claim someone else won, provoked below.
-    worklist = await openStaffPage(browser, `${server.url}/worklist/`, [409]);
+    // 409: the claim someone else won; 422: a person at the counter for a matter of enterprises; both provoked below.
+    worklist = await openStaffPage(browser, `${server.url}/worklist/`, [409, 422]);
     page = worklist.page;
   });
 
@@ -70,7 +71,7 @@ describe('browser: the clerk’s worklist', function () {
     await screenshot(page, '1-task-list');
   });
 
-  it('finds the case by name, credit code and number, masked, and opens it to read; should NOT find another department’s case', async () => {
+  it('finds the case by name, credit code and number, masked, and opens it at its open task; should NOT find another department’s case', async () => {
     const { form } = await cases.view(flawed.token, flawed.id);
     for (const q of ['通达', form.uscc.value, flawed.caseNumber]) {
       await page.fill('#case-search', q);
@@ -79,11 +80,13 @@ describe('browser: the clerk’s worklist', function () {
       const hit = (await page.textContent(`.case-hit[data-application-id="${flawed.id}"]`)) ?? '';
       expect(hit, q).to.contain(flawed.caseNumber).and.to.contain('*').and.not.to.contain(form.unitName.value);
     }
+    const task = await cases.task('clerk.health', flawed.id);
     await page.click(`.case-hit[data-application-id="${flawed.id}"]`);
-    await page.waitForSelector(`.detail-header[data-application-id="${flawed.id}"]:not([data-task-id])`);
+    await page.waitForSelector(`.detail-header[data-application-id="${flawed.id}"][data-task-id="${task.id}"]`);
     await page.waitForSelector('.application-form .fjs-form');
-    expect(await page.textContent('.task-panel')).to.contain('仅供查看');
-    expect(await page.locator('.decision-panel').count(), 'no task to act on').to.equal(0);
+    expect(await page.textContent('.detail-header .task-name')).to.equal('受理审查');
+    expect(await page.locator('.decision-panel button[data-action="claim"]').count(), 'the task to claim and decide').to.equal(1);
+    expect(await page.getAttribute(row(flawed.id), 'aria-selected')).to.equal('true');
     await page.fill('#case-search', transport.caseNumber);
     await page.press('#case-search', 'Enter');
     await page.waitForSelector('.case-results li.empty');
@@ -251,5 +254,167 @@ describe('browser: the clerk’s worklist', function () {
     const colour = await page.$eval(`${row(second.id)} td.due`, (cell) => getComputedStyle(cell).color);
     expect(colour).to.equal('rgb(198, 40, 40)');
     await screenshot(page, '9-overdue');
+  });
+  it('suspends a case under review with its reason, finds it by its number and in the 已中止 tab, resumes it; the chief approves a 延期', async () => {
+    await page.uncheck('#task-overdue');
+    const held = await cases.flawedHygienePermit();
+    await cases.complete('clerk.health', held.id, { decision: 'accept', comment: '材料齐全，予以受理' });
+    await openAndClaim(held.id, '窗口审查');
+    await page.click('details.time-limits summary');
+    await page.click('.time-limits button[data-action="suspend"]');
+    expect(await page.textContent('.time-limits .form-problem')).to.contain('须写明原因');
+    const reason = '等待卫生监督所现场核查';
+    await page.fill('#suspension-reason', reason);
+    await screenshot(page, '10-suspend');
+    await clearNotice(page);
+    await page.click('.time-limits button[data-action="suspend"]');
+    expect(await noticeOf(page, 'success')).to.contain('已中止办理');
+    await page.waitForSelector(`.detail-header[data-application-id="${held.id}"]:not([data-task-id])`);
+    expect(await page.textContent('.suspension-panel')).to.contain(reason);
+
+    // The review is gone from the list while the case is suspended; the search still reaches it.
+    await eventually(
+      async () => {
+        await refreshList();
+        return page.locator(row(held.id)).count();
+      },
+      (n) => n === 0,
+      30_000,
+    );
+    await page.fill('#case-search', held.caseNumber);
+    await page.press('#case-search', 'Enter');
+    await page.click(`.case-hit[data-application-id="${held.id}"]`);
+    await page.waitForSelector(`.detail-header[data-application-id="${held.id}"]:not([data-task-id])`);
+    await page.waitForSelector('.suspension-panel');
+    expect(await page.textContent('.suspension-panel'))
+      .to.contain('已中止')
+      .and.to.contain(reason);
+    await screenshot(page, '11-suspended-case-found');
+
+    // The 已中止 tab lists it, since when and why; it opens the case with its 恢复办理.
+    await page.click('.side-tab[data-tab="suspended"]');
+    await page.waitForSelector('.task-list', { state: 'hidden' });
+    const listed = page.locator(`.suspended-case[data-application-id="${held.id}"]`);
+    await listed.waitFor();
+    expect(await listed.textContent())
+      .to.contain(held.caseNumber)
+      .and.to.contain(reason);
+    await listed.click();
+    await page.waitForSelector(`.detail-header[data-application-id="${held.id}"]:not([data-task-id])`);
+    await page.waitForSelector('.suspension-panel button[data-action="resume"]');
+    await screenshot(page, '11b-suspended-tab');
+
+    await page.fill('#resumption-comment', '现场核查已完成');
+    await clearNotice(page);
+    await page.click('.suspension-panel button[data-action="resume"]');
+    expect(await noticeOf(page, 'success')).to.contain('已恢复办理');
+    await page.waitForSelector(`.detail-header[data-application-id="${held.id}"][data-task-id] .task-name:text-is("窗口审查")`, {
+      timeout: 30_000,
+    });
+    const messages: string[] = (await cases.view(held.token, held.id)).timeline.map((e: { message: string }) => e.message);
+    expect(messages).to.include(`中止办理：${reason}`).and.to.include('恢复办理：现场核查已完成');
+    await page.waitForSelector(`.suspended-case[data-application-id="${held.id}"]`, { state: 'detached' });
+    await page.click('.side-tab[data-tab="tasks"]');
+    await page.waitForSelector(`${row(held.id)}[aria-selected="true"]`);
+    const reopened = await cases.task('clerk.health', held.id);
+
+    // 延期: asked for from the page, approved by the chief through their task; the due date moves on by the days.
+    await page.click('.decision-panel button[data-action="claim"]');
+    await page.waitForSelector('.task-state[data-assignee="clerk.health"]');
+    await page.click('details.time-limits summary');
+    await page.fill('#extension-days', '5');
+    await page.fill('#extension-reason', '需组织专家评审');
+    await clearNotice(page);
+    await page.click('.time-limits button[data-action="request-extension"]');
+    expect(await noticeOf(page, 'success')).to.contain('已申请延期 5 个工作日');
+    await page.waitForSelector('.task-panel .placeholder');
+    const chiefTask = await cases.task('chief.health', held.id);
+    expect(chiefTask.formId).to.equal('common-chief-extension');
+    await cases.complete('chief.health', held.id, { decision: 'approve', comment: '同意延期' });
+    const extended = await eventually(
+      () => cases.task('clerk.health', held.id),
+      (t) => t.id !== reopened.id && t.elementId === reopened.elementId,
+      30_000,
+    );
+    expect(Date.parse(extended.dueDate)).to.be.greaterThan(Date.parse(reopened.dueDate));
+    await refreshList();
+    await page.waitForSelector(row(held.id));
+    await screenshot(page, '12-resumed-and-extended');
+  });
+
+  it('takes in an application at the counter: finds the enterprise by its code, asks the questions, creates it, fills it and submits it', async () => {
+    await page.click('.topbar button[data-action="counter"]');
+    await page.waitForSelector('.counter-intake #counter-holder');
+    const enterprise = '91110000600037341L';
+
+    // A person is found by resident ID number; this matter is for enterprises, which the page says in Chinese.
+    await page.fill('#counter-holder', '360426199101010071');
+    await page.selectOption('#counter-matter', HYGIENE);
+    await page.selectOption('#counter-action', 'cancel');
+    await page.check('.counter-question[data-question="cancelReason"] input[value="stopped"]');
+    await page.check('.counter-question[data-question="agent"] input[value="self"]');
+    await page.waitForSelector('.counter-intake button[data-action="counter-create"]:not([disabled])');
+    await page.click('.counter-intake button[data-action="counter-create"]');
+    await page.waitForSelector('.counter-step .form-problem:has-text("办理对象")');
+
+    await page.fill('#counter-holder', enterprise);
+    await clearNotice(page);
+    await page.click('.counter-intake button[data-action="counter-create"]');
+    expect(await noticeOf(page, 'success')).to.contain('已为申请人创建');
+    const id = (await page.getAttribute('.counter-draft', 'data-application-id'))!;
+    expect(await page.textContent('.counter-draft .counter-holder-code')).to.equal(enterprise);
+    expect(await page.inputValue('#counter-field-uscc')).to.equal(enterprise);
+    expect(await page.locator('.counter-field.locked[data-field="uscc"]').count(), 'the registry’s code is fixed').to.equal(1);
+    await page.click('.counter-intake button[data-action="counter-submit"]');
+    expect(await page.textContent('.counter-intake > .form-problem')).to.contain('停止经营日期');
+    await page.fill('#counter-field-stopDate', '2026-11-20');
+    await page.fill('#counter-field-contactName', '陈晓东');
+    await page.fill('#counter-field-contactPhone', '13912345678');
+    await screenshot(page, '13-counter-draft', true);
+    await clearNotice(page);
+    await page.click('.counter-intake button[data-action="counter-submit"]');
+    expect(await noticeOf(page, 'success')).to.contain('已代为提交');
+    await page.waitForSelector(`.detail-header[data-application-id="${id}"]`);
+    await screenshot(page, '14-counter-submitted');
+
+    const clerk = await server.login('clerk.health');
+    const submitted = await cases.until(clerk, id, (v) => v.status !== 'draft' && v.caseNumber);
+    expect(submitted).to.include({ channel: 'counter', matter: HYGIENE, action: 'cancel' });
+    expect(submitted.form.stopDate.value).to.equal('2026-11-20');
+    expect(submitted.form.contactName.value).to.equal('陈晓东');
+    await server.running.platform.audit.flush();
+    const made = await server.running.platform.db
+      .knex('audit_log')
+      .where({ action: 'application.created-at-counter', entity_id: id })
+      .first('actor', 'data');
+    expect(made.actor).to.equal('clerk.health');
+    expect(made.data).to.include({ holder: enterprise });
+  });
+
+  it('shows the true total and brings the next page with 加载更多 when there are more tasks than one page', async () => {
+    await cases.seedHealthReviews(60, new Date(server.clock.now().getTime() + 365 * DAY));
+    const clerk = await server.login('clerk.health');
+    const first = await server.request('GET', '/api/v1/tasks', { token: clerk });
+    const total = Number(first.headers.get('x-total-count'));
+    expect(total, 'X-Total-Count').to.be.at.least(60);
+    expect(first.body).to.have.length(50);
+    expect(first.headers.get('x-next-cursor')).to.be.a('string');
+
+    await refreshList();
+    expect(await page.locator('tr.task').count()).to.equal(50);
+    expect(await page.textContent('.task-count')).to.equal(`共 ${total} 件，已显示 50 件`);
+    expect(await page.isVisible('button[data-action="load-more"]')).to.equal(true);
+    await screenshot(page, '15-first-page');
+    await page.click('button[data-action="load-more"]');
+    await page.waitForFunction((n) => document.querySelectorAll('tr.task').length === n, Math.min(total, 100));
+    const ids = await page.$$eval('tr.task', (rows) => rows.map((r) => r.getAttribute('data-task-id')));
+    expect(new Set(ids).size, 'each task once').to.equal(ids.length);
+    expect(ids.slice(0, 50)).to.deep.equal(first.body.map((t: { id: string }) => t.id));
+    if (total <= 100) {
+      expect(await page.textContent('.task-count')).to.equal(`共 ${total} 件`);
+      expect(await page.isVisible('button[data-action="load-more"]')).to.equal(false);
+    }
+    await page.locator('tr.task').last().scrollIntoViewIfNeeded();
+    await screenshot(page, '16-next-page');
   });
 });

@@ -12,14 +12,22 @@ const STATES: [TaskFilter['state'], string][] = [
   ['done', '已办结'],
 ];
 
-/** The tasks of the clerk's groups with the filters of `GET /tasks` (state, mine, matter, overdue), coloured by due date. */
+/**
+ * The tasks of the clerk's groups with the filters of `GET /tasks` (state, mine, matter, overdue), coloured by due date,
+ * a page at a time: the count is the true total, and 加载更多 brings the next page.
+ */
 export class TaskList {
   readonly element = h('section', { class: 'task-list', 'aria-label': '待办列表' });
   private readonly filter: TaskFilter = { state: 'open', mine: false, matter: '', overdue: false };
   private readonly body = h('tbody');
   private readonly count = h('span', { class: 'task-count', 'aria-live': 'polite' });
+  private readonly more = h('button', { type: 'button', class: 'load-more', 'data-action': 'load-more', hidden: true }, '加载更多');
   private tasks: TaskSummary[] = [];
+  private total = 0;
+  private next: string | undefined;
   private selected: string | undefined;
+  /** Counts the list's loads: the answer to an earlier filter must not land in a later one. */
+  private loads = 0;
 
   constructor(
     private readonly api: WorklistApi,
@@ -36,6 +44,7 @@ export class TaskList {
       ...matters.map((m) => h('option', { value: m.slug }, m.name)),
     );
     matter.addEventListener('change', () => this.change({ matter: matter.value }));
+    this.more.addEventListener('click', () => void this.loadMore());
     const check = (id: string, label: string, key: 'mine' | 'overdue') => {
       const box = h('input', { type: 'checkbox', id });
       box.addEventListener('change', () => this.change({ [key]: box.checked }));
@@ -66,19 +75,39 @@ export class TaskList {
           ),
           this.body,
         ),
+        this.more,
       ),
     );
   }
 
+  /** The first page of the filter again. */
   async refresh(): Promise<void> {
+    await this.load(undefined);
+  }
+
+  /** The next page, below the rows already shown. */
+  async loadMore(): Promise<void> {
+    if (this.next) await this.load(this.next);
+  }
+
+  private async load(after: string | undefined): Promise<void> {
+    const load = ++this.loads;
     this.element.setAttribute('aria-busy', 'true');
+    this.more.disabled = true;
     try {
-      this.tasks = await this.api.tasks(this.filter);
+      const page = await this.api.tasks(this.filter, after);
+      if (load !== this.loads) return;
+      // A task may move up a page between two loads (another was done meanwhile): show it once.
+      const shown = after ? new Set(this.tasks.map((t) => t.id)) : new Set<string>();
+      this.tasks = [...(after ? this.tasks : []), ...page.tasks.filter((t) => !shown.has(t.id))];
+      this.total = Math.max(page.total, this.tasks.length);
+      this.next = page.next;
       this.render();
     } catch (error) {
-      this.notice.show('error', problemText('读取待办', error));
+      this.notice.show('error', problemText(after ? '加载更多待办' : '读取待办', error));
     } finally {
-      this.element.removeAttribute('aria-busy');
+      if (load === this.loads) this.element.removeAttribute('aria-busy');
+      this.more.disabled = false;
     }
   }
 
@@ -95,7 +124,9 @@ export class TaskList {
   }
 
   private render(): void {
-    this.count.textContent = `共 ${this.tasks.length} 件`;
+    this.count.textContent = this.total > this.tasks.length ? `共 ${this.total} 件，已显示 ${this.tasks.length} 件` : `共 ${this.total} 件`;
+    this.count.dataset.total = String(this.total);
+    this.more.hidden = !this.next;
     if (!this.tasks.length) {
       replaceChildren(this.body, h('tr', { class: 'empty' }, h('td', { colspan: 5 }, '没有符合条件的待办')));
       return;

@@ -9,7 +9,8 @@ import { problemText } from '../api/problem-text';
 import { dateTime, valueText } from './format';
 import { MaterialsPanel } from './materials';
 import { comparisonSection, correctionsAskedSection, findingsSection, timelineSection } from './review-sections';
-import type { ApplicationView, Completion, Correction, DecisionOption, ReviewPoint, TaskDetail } from './types';
+import { offersTimeLimits, resumptionForm, suspensionOf, timeLimitForms } from './time-limits';
+import type { ApplicationView, Completion, Correction, DecisionOption, MatterGuide, TaskDetail } from './types';
 import type { WorklistApi } from './worklist-api';
 
 /** The decisions of a task whose form cannot be read, by its form (server/worklist/decisions.ts). */
@@ -46,15 +47,21 @@ function decisionField(components: FormComponent[] | undefined): DecisionOption[
   return undefined;
 }
 
+/** How long to wait, after a resumption, for the review to open again before showing the case without it. */
+const REOPEN_WAIT_MS = 10_000;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * The open task (or a case found by search): the application as the form, the OCR readings beside it, the review
- * findings, the materials, the timeline, and the decision panel.
+ * The open task (or a case found by search, opened at its live task when the clerk's groups hold one): the application
+ * as the form, the OCR readings beside it, the review findings, the materials, the timeline, the decision panel, and
+ * the case's time limit (中止, 延期; 恢复 for a suspended case).
  */
 export class TaskPanel {
   readonly element = h('section', { class: 'task-panel', 'aria-label': '办件详情' });
   private readonly form = new ApplicationForm();
   private readonly materials: MaterialsPanel;
-  private readonly points = new Map<string, Promise<ReviewPoint[]>>();
+  private readonly guides = new Map<string, Promise<MatterGuide | undefined>>();
   private readonly forms = new Map<string, Promise<string | undefined>>();
   /** Counts what was asked to open: a slow answer for an earlier click must not replace a later one. */
   private opened = 0;
@@ -64,6 +71,8 @@ export class TaskPanel {
     private readonly notice: Notice,
     private readonly user: User,
     private readonly changed: () => Promise<void>,
+    /** Told which task the panel shows now (undefined: a case without one, or nothing), to mark it in the list. */
+    private readonly shown: (taskId: string | undefined) => void = () => {},
   ) {
     this.materials = new MaterialsPanel(api);
     this.empty();
@@ -79,21 +88,50 @@ export class TaskPanel {
     }
   }
 
-  /** A case found by search, read only: no task to act on. */
-  async openCase(applicationId: string): Promise<void> {
+  /**
+   * A case of the department: at its live task when the clerk's groups hold one (to claim and decide), else read only,
+   * with 恢复办理 when it is suspended. `task`: `look` for the task, `wait` for it a while (the review reopening after a
+   * resumption), or `none` (just suspended: the task is on its way out). Answers the id of the task opened, if any.
+   */
+  async openCase(applicationId: string, task: 'look' | 'wait' | 'none' = 'look'): Promise<string | undefined> {
     const ticket = ++this.opened;
     try {
-      await this.render(ticket, await this.api.application(applicationId));
+      const application = await this.api.application(applicationId);
+      if (ticket !== this.opened) return undefined;
+      const started = Date.now();
+      let live = task === 'none' ? undefined : await this.api.liveTaskOf(application);
+      while (!live && task === 'wait' && Date.now() - started < REOPEN_WAIT_MS && ticket === this.opened) {
+        await pause(1000);
+        live = await this.api.liveTaskOf(application);
+      }
+      if (ticket !== this.opened) return undefined;
+      if (live) {
+        await this.openTask(live.id);
+        return live.id;
+      }
+      await this.render(ticket, application);
     } catch (error) {
       this.notice.show('error', problemText('打开案件', error));
     }
+    return undefined;
+  }
+
+  /** Something else in the panel's place (the counter intake), until a task or a case is opened. */
+  show(element: HTMLElement): void {
+    this.clear();
+    replaceChildren(this.element, element);
   }
 
   empty(): void {
+    this.clear();
+    replaceChildren(this.element, h('p', { class: 'placeholder' }, '请从左侧选择一件待办，或者查询案件'));
+  }
+
+  private clear(): void {
+    this.shown(undefined);
     this.opened++;
     this.form.destroy();
     this.materials.clear();
-    replaceChildren(this.element, h('p', { class: 'placeholder' }, '请从左侧选择一件待办，或者查询案件'));
   }
 
   private async render(ticket: number, application: ApplicationView | null, task?: TaskDetail): Promise<void> {
@@ -102,12 +140,15 @@ export class TaskPanel {
       this.notice.show('error', '这项待办没有对应的申请');
       return;
     }
-    const [points, schema, options] = await Promise.all([
-      this.reviewPoints(application.matter),
+    const [guide, schema, options] = await Promise.all([
+      this.guide(application.matter),
       this.formSchema(`${application.matter}-${application.action}`),
       task ? this.decisionsOf(task) : [],
     ]);
     if (ticket !== this.opened) return;
+    this.shown(task?.id);
+    const points = guide?.reviewPoints ?? [];
+    const rules = guide?.actions[application.action];
     const comparison = task?.ocrComparison ?? [];
     const labels = Object.fromEntries((task?.fields ?? []).map((f) => [f.key, f.label]));
     const materialName = (code: string) => application.materials.find((m) => m.code === code)?.name ?? code;
@@ -115,11 +156,19 @@ export class TaskPanel {
     const decision = task ? new DecisionPanel(task, options, this.user, this.handlers(task)) : undefined;
     const section = (title: string, id: string, ...children: (Node | null)[]) =>
       h('section', { class: `detail-section section-${id}`, 'aria-label': title }, h('h3', {}, title), ...children);
+    const holding = task && task.state !== 'done' && task.assignee === this.user.id;
+    const timeLimits =
+      holding && rules && offersTimeLimits(task.formId, rules) ? timeLimitForms(rules, this.timeLimitHandlers(task), this.button) : null;
+    const suspension = task ? undefined : suspensionOf(application);
     this.materials.show(application);
     replaceChildren(
       this.element,
       this.header(application, task),
-      decision?.element ?? h('p', { class: 'hint' }, '从案件查询打开，仅供查看'),
+      decision?.element ??
+        (suspension
+          ? resumptionForm(suspension, (comment) => this.resume(application.id, comment), this.button)
+          : h('p', { class: 'hint read-only' }, '本岗位目前没有这个案件的待办环节，仅供查看')),
+      timeLimits,
       section('审查要点核验', 'findings', findingsSection(application.findings, points)),
       task &&
         section(
@@ -203,16 +252,71 @@ export class TaskPanel {
     };
   }
 
-  private reviewPoints(matter: string): Promise<ReviewPoint[]> {
-    let points = this.points.get(matter);
-    if (!points) {
-      points = this.api.matter(matter).then(
-        (m) => m.reviewPoints ?? [],
-        () => [],
-      );
-      this.points.set(matter, points);
+  /** A button that stays disabled while its action runs. */
+  private readonly button = (label: string, action: string, run: () => Promise<void>): HTMLButtonElement => {
+    const element = h('button', { type: 'button', 'data-action': action }, label);
+    element.addEventListener('click', async () => {
+      element.disabled = true;
+      try {
+        await run();
+      } finally {
+        element.disabled = false;
+      }
+    });
+    return element;
+  };
+
+  /** 中止 and 延期 of the review task in hand: the task closes; a suspended case stays open here, to resume it. */
+  private timeLimitHandlers(task: TaskDetail) {
+    const applicationId = task.application!.id;
+    return {
+      suspend: async (reason: string) => {
+        try {
+          await this.api.suspend(task.id, reason);
+        } catch (error) {
+          this.notice.show('error', problemText('中止办理', error));
+          return;
+        }
+        this.notice.show('success', `已中止办理：${reason}。办理期限暂停计算，可在“已中止”列表中找到本案件并恢复办理`);
+        await this.changed();
+        await this.openCase(applicationId, 'none');
+      },
+      requestExtension: async (days: number, reason: string) => {
+        try {
+          await this.api.requestExtension(task.id, days, reason);
+        } catch (error) {
+          this.notice.show('error', problemText('申请延期', error));
+          return;
+        }
+        this.notice.show('success', `已申请延期 ${days} 个工作日，待负责人审批；审批后案件回到窗口审查`);
+        await this.changed();
+        this.empty();
+      },
+    };
+  }
+
+  private async resume(applicationId: string, comment: string | undefined): Promise<void> {
+    try {
+      await this.api.resume(applicationId, comment);
+    } catch (error) {
+      this.notice.show('error', problemText('恢复办理', error));
+      if (error instanceof ApiError && error.status === 409) await this.openCase(applicationId);
+      return;
     }
-    return points;
+    this.notice.show('success', '已恢复办理，办理期限重新计算，案件回到窗口审查');
+    await this.changed();
+    // The review opens again in a moment: then it is in the list too.
+    if (await this.openCase(applicationId, 'wait')) await this.changed();
+  }
+
+  /** The matter's guide (review points, per action its fields and time-limit rules); undefined when it cannot be read. */
+  private guide(matter: string): Promise<MatterGuide | undefined> {
+    let guide = this.guides.get(matter);
+    if (!guide) {
+      guide = this.api.matter(matter).catch(() => undefined);
+      this.guides.set(matter, guide);
+    }
+    return guide;
   }
 
   /** A deployed form's schema (latest version); undefined when it cannot be read. */

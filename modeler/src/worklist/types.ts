@@ -109,6 +109,8 @@ export interface CaseHit {
   status: string;
   statusText: string;
   submittedAt: string | null;
+  /** In the list of suspended cases: since when and why. */
+  suspension?: { since: string; reason: string | null };
 }
 
 /** A review point of the matter's guide: its text and the hint for the applicant. */
@@ -137,4 +139,66 @@ export interface TaskFilter {
   mine: boolean;
   matter: string;
   overdue: boolean;
+}
+
+/** One page of `GET /tasks`: the tasks, the true total (`X-Total-Count`), the cursor of the next page (`X-Next-Cursor`). */
+export interface TaskPage {
+  tasks: TaskSummary[];
+  total: number;
+  next: string | undefined;
+}
+
+/** A field of a matter's action (its guide, `GET /matters/{slug}`). */
+export interface FieldSpec {
+  key: string;
+  label: string;
+  type: 'text' | 'textarea' | 'date' | 'number' | 'checkbox' | 'select' | 'multiselect' | 'phone' | 'uscc' | 'id-number' | string;
+  required: boolean;
+  options?: { value: string; label: string }[];
+}
+
+/** What the worklist reads of an action of a matter's guide. */
+export interface ActionGuide {
+  name: string;
+  fields: FieldSpec[];
+  suspensionAllowed?: boolean;
+  extension?: { allowed: boolean; maxDays?: number; basis?: string };
+}
+
+/** A matter's guide (`GET /matters/{slug}`), the parts the worklist reads. */
+export interface MatterGuide {
+  slug: string;
+  name: string;
+  reviewPoints: ReviewPoint[];
+  actions: Partial<Record<string, ActionGuide>>;
+}
+
+/** A matter of the catalog (`GET /matters`). */
+export interface MatterSummary {
+  slug: string;
+  name: string;
+  department: { id: string; name: string };
+  actions: string[];
+}
+
+/** A question of the progressive questionnaire (`POST /matters/{slug}/guidance`). */
+export interface GuidanceQuestion {
+  id: string;
+  text: string;
+  help?: string;
+  multiple: boolean;
+  options: { value: string; label: string }[];
+}
+
+export interface Guidance {
+  nextQuestion?: GuidanceQuestion;
+  materials: { code: string; name: string; required: boolean; exemptBecause?: string }[];
+  eligible?: boolean;
+  reasons: string[];
+}
+
+/** The application as its applicant's calls answer it, with what the counter needs besides the review view. */
+export interface DraftView extends ApplicationView {
+  resumeCode?: string;
+  channel?: string;
 }

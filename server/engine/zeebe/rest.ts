@@ -6,7 +6,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** A page of a `/v2/.../search` answer. */
 export interface SearchResult<T> {
   items: T[];
-  page?: { totalItems?: number };
+  page?: { totalItems?: number; endCursor?: string | null };
 }
 
 /** The cluster's answer as our error: its 404 and 409 are the caller's, anything else the cluster's trouble (502). */

@@ -1,4 +1,5 @@
 import { conflict } from '../../errors';
+import { DEFAULT_PRIORITY } from '../../worklist/priorities';
 import type { TaskRow, UserTaskQuery, UserTaskSource } from '../../worklist/task-source';
 import type { Variables } from '../../../workers/worker';
 import { parseVariable, type OrchestrationApi } from './rest';
@@ -15,6 +16,7 @@ interface CamundaUserTask {
   creationDate: string;
   completionDate?: string;
   formKey?: string;
+  priority?: number;
 }
 
 interface CamundaVariable {
@@ -51,28 +53,37 @@ export class ZeebeUserTasks implements UserTaskSource {
     private readonly formIds: Map<string, string>,
   ) {}
 
-  async search(query: UserTaskQuery): Promise<TaskRow[]> {
-    if (query.groups !== 'all' && !query.groups.length) return [];
+  async search(query: UserTaskQuery): Promise<{ tasks: TaskRow[]; total: number; endCursor: string | null }> {
+    if (query.groups !== 'all' && !query.groups.length) return { tasks: [], total: 0, endCursor: null };
     const done = query.state === 'done';
     const filter: Record<string, unknown> = {
       state: done ? 'COMPLETED' : 'CREATED',
       processInstanceVariables: [
         { name: 'sandbox', value: 'false' },
         ...(query.matter ? [{ name: 'matterSlug', value: JSON.stringify(query.matter) }] : []),
+        ...(query.application ? [{ name: 'applicationId', value: JSON.stringify(query.application) }] : []),
       ],
     };
     if (query.groups !== 'all') filter.candidateGroup = { $in: query.groups };
     if (query.assignee) filter.assignee = query.assignee;
     else if (query.state === 'claimed') filter.assignee = { $exists: true };
     if (query.dueBefore) filter.dueDate = { $lt: query.dueBefore.toISOString() };
+    if (query.minPriority !== undefined) filter.priority = { $gte: query.minPriority };
     const sort = done
       ? [{ field: 'completionDate', order: 'DESC' }]
       : [
+          ...(query.byPriority ? [{ field: 'priority', order: 'DESC' }] : []),
           { field: 'dueDate', order: 'ASC' },
           { field: 'creationDate', order: 'ASC' },
         ];
-    const { items } = await this.api.search<CamundaUserTask>('user-tasks', { filter, sort, page: { from: 0, limit: query.limit } });
-    return this.rows(items);
+    // Cursor paging (`page.after`): Camunda's own cursor of the page before.
+    const page = { limit: query.limit, ...(query.after ? { after: query.after } : {}) };
+    const found = await this.api.search<CamundaUserTask>('user-tasks', { filter, sort, page });
+    return {
+      tasks: await this.rows(found.items),
+      total: found.page?.totalItems ?? found.items.length,
+      endCursor: found.page?.endCursor ?? null,
+    };
   }
 
   async get(key: string): Promise<TaskRow | undefined> {
@@ -104,6 +115,20 @@ export class ZeebeUserTasks implements UserTaskSource {
 
   regroup(key: string, candidateGroups: string[]): Promise<void> {
     return this.api.send('PATCH', `user-tasks/${key}`, { changeset: { candidateGroups }, action: 'transfer' }, 'user task');
+  }
+
+  async raisePriority(applicationId: string, priority: number): Promise<number> {
+    const { items } = await this.api.search<CamundaUserTask>('user-tasks', {
+      filter: {
+        state: 'CREATED',
+        priority: { $lt: priority },
+        processInstanceVariables: [{ name: 'applicationId', value: JSON.stringify(applicationId) }],
+      },
+      page: { limit: 100 },
+    });
+    for (const task of items)
+      await this.api.send('PATCH', `user-tasks/${task.userTaskKey}`, { changeset: { priority }, action: 'escalate' }, 'user task');
+    return items.length;
   }
 
   async complete(key: string, variables: Variables): Promise<void> {
@@ -142,6 +167,7 @@ export class ZeebeUserTasks implements UserTaskSource {
           assignee: task.assignee ?? null,
           due_date: task.dueDate ? new Date(task.dueDate) : null,
           form_key: await this.formId(task),
+          priority: task.priority ?? DEFAULT_PRIORITY,
           application_id: typeof vars.applicationId === 'string' ? vars.applicationId : null,
           sandbox: vars.sandbox === true,
           state,

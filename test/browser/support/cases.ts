@@ -167,6 +167,65 @@ export class Cases {
     return { id, token, caseNumber: view.caseNumber };
   }
 
+  /**
+   * `count` open reviews of the health clerks in bulk, as bench/worklist.ts seeds them (SQL, not the engine): cases of
+   * enterprise2 under manual review, each with its instance and its task, due from `dueFrom` on a day apart, after every
+   * case the tests make through the engine. For the worklist's later pages; they are listed, not worked on.
+   */
+  async seedHealthReviews(count: number, dueFrom: Date): Promise<void> {
+    const knex = this.knex;
+    const { id: applicant } = await knex('users').where({ username: 'enterprise2' }).first('id');
+    const resource = await knex('resources')
+      .where({ kind: 'bpmn', resource_id: 'common-review-decide-issue' })
+      .orderBy('version', 'desc')
+      .first('key', 'version');
+    const base = 3_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;
+    const now = new Date().toISOString();
+    for (let g = 1; g <= count; g++) {
+      const id = `seeded-${base + g}`;
+      const due = new Date(dueFrom.getTime() + g * 86_400_000);
+      await knex('applications').insert({
+        id,
+        matter_slug: HYGIENE,
+        action: 'apply',
+        department: 'health',
+        applicant_id: applicant,
+        status: 'manual_review',
+        case_number: `000172011000${now.slice(0, 10).replaceAll('-', '')}${String(base + g).slice(-7)}`,
+        resume_code: `seeded-rc-${base + g}`,
+        findings: JSON.stringify([]),
+        created_at: now,
+        updated_at: now,
+        submitted_at: now,
+      });
+      await knex('process_instances').insert({
+        key: base + g,
+        bpmn_process_id: 'common-review-decide-issue',
+        version: resource.version,
+        resource_key: resource.key,
+        state: 'active',
+        variables: JSON.stringify({ applicationId: id }),
+        started_by: 'seeded',
+        started_at: now,
+      });
+      await knex('tasks').insert({
+        instance_key: base + g,
+        bpmn_process_id: 'common-review-decide-issue',
+        element_id: 'Task_ClerkReview',
+        element_instance_id: `seeded-${base + g}`,
+        name: '窗口审查',
+        candidate_groups: ['health'],
+        due_date: due,
+        form_key: 'common-clerk-review',
+        application_id: id,
+        sandbox: false,
+        state: 'created',
+        variables: JSON.stringify({ applicationId: id }),
+        created_at: now,
+      });
+    }
+  }
+
   private async representativeOf(uscc: string): Promise<PersonRow> {
     const enterprise = await this.knex('enterprises').where({ uscc }).first('legal_representative_id_number');
     return personRow(this.knex, enterprise.legal_representative_id_number);

@@ -171,6 +171,13 @@ describe("Deadlines of the clerk's tasks across 国庆 2026 and a pause for corr
     // The worklist flags a task near its due date (临近期限) once the clock has passed its warnAt.
     expect(new Date(task.warnAt).getTime()).to.be.below(server.clock.now().getTime());
     expect(task.dueSoon).to.equal(true);
+    // Priority up: the reminder raises the task from 50 to 75.
+    const raised = await eventually(
+      async () => (await tasksOfCase())[0],
+      (t) => t.priority === 75,
+      30_000,
+    );
+    expect(raised.id).to.equal(task.id);
   });
 
   it('past its due date the task is flagged overdue in the worklist and counted as a deadline breach', async () => {
@@ -178,6 +185,12 @@ describe("Deadlines of the clerk's tasks across 国庆 2026 and a pause for corr
     const overdue = await tasksOfCase('?overdue=true');
     expect(overdue).to.have.length(1);
     expect(overdue[0]).to.include({ overdue: true, dueSoon: false, dueDate: SECOND_DUE.toISOString() });
+    // The due-date timer tells the department, and raises the priority further.
+    await eventually(
+      async () => (await tasksOfCase())[0].priority,
+      (priority) => priority === 90,
+      30_000,
+    );
     expect(await breaches()).to.equal(1);
   });
 });

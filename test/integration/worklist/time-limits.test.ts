@@ -53,12 +53,39 @@ describe('Worklist: suspension (中止) and extension (延期) of a case under r
     expect((await server.request('GET', `/api/v1/tasks/${review.id}`, { token: clerk })).body.state).to.equal('done');
     expect((await post(clerk, `/tasks/${review.id}/suspension`, { reason: '再次' })).status, 'the review task is gone').to.equal(409);
 
+    // The department's suspended cases list it, since when and why, masked; another department's clerk never sees it.
+    // The lifecycle's applications are inserted as submitted; the number submission gives is what the clerk searches by.
+    await server.running.platform.db
+      .knex('applications')
+      .where({ id: applicationId })
+      .update({ case_number: `SUSP-${applicationId}` });
+    const suspendedCases = (token: string, q = '') => server.request('GET', `/api/v1/cases?suspended=true${q}`, { token });
+    const listed = await suspendedCases(clerk);
+    expect(listed.status, listed.text).to.equal(200);
+    const entry = listed.body.find((c: any) => c.id === applicationId);
+    expect(entry, 'the suspended case is listed').to.exist;
+    expect(entry.suspension).to.deep.equal({ since: suspended.body.since, reason: '等待现场卫生学评价' });
+    expect(entry.applicantName).to.contain('*');
+    expect((await suspendedCases(clerk, `&q=${encodeURIComponent(entry.caseNumber)}`)).body.map((c: any) => c.id)).to.deep.equal([
+      applicationId,
+    ]);
+    expect((await suspendedCases(clerk, '&q=NO-SUCH-CASE')).body).to.deep.equal([]);
+    const transport = await suspendedCases(await server.login('clerk.transport'));
+    expect(transport.status).to.equal(200);
+    expect(transport.body.map((c: any) => c.id)).not.to.include(applicationId);
+    expect((await server.request('GET', '/api/v1/cases', { token: clerk })).status, 'neither q nor suspended').to.equal(400);
+
     await lifecycle.advance(14 * DAY);
     clerk = await server.login('clerk.health');
     const resumed = await post(clerk, `/cases/${applicationId}/resumption`, { comment: '评价报告已收到' });
     expect(resumed.status, resumed.text).to.equal(202);
     expect(resumed.body.pauses.at(-1)).to.include({ kind: 'suspension', reason: '等待现场卫生学评价' });
     expect((await post(clerk, `/cases/${applicationId}/resumption`)).status, 'not suspended any more').to.equal(409);
+    const after = await server.request('GET', '/api/v1/cases?suspended=true', { token: clerk });
+    expect(
+      after.body.map((c: any) => c.id),
+      'resumed: no longer listed',
+    ).not.to.include(applicationId);
 
     const again = await taskAt(applicationId, 'Task_ClerkReview');
     expect(again.id).not.to.equal(review.id);
@@ -89,7 +116,9 @@ describe('Worklist: suspension (中止) and extension (延期) of a case under r
     const extended = await claimed(applicationId, 'Task_ClerkReview');
     const moved = new Date(extended.dueDate).getTime() - new Date(review.dueDate).getTime();
     // Four working days: at least 4 and at most 4 + a weekend and a holiday week's worth of calendar days.
-    expect(moved).to.be.at.least(4 * DAY).and.at.most(12 * DAY);
+    expect(moved)
+      .to.be.at.least(4 * DAY)
+      .and.at.most(12 * DAY);
     expect((await lifecycle.clerkPath(key)).variables.extensions).to.deep.equal([
       { days: 4, reason: '需组织专家评审', requestedBy: 'clerk.health', approvedBy: 'chief.health' },
     ]);
@@ -118,5 +147,18 @@ describe('Worklist: suspension (中止) and extension (延期) of a case under r
     const other = await underReview();
     expect((await post(chief, `/tasks/${other.review.id}/suspension`, { reason: '等待' })).status).to.equal(409);
     expect((await post(culture, `/tasks/${other.review.id}/suspension`, { reason: '等待' })).status, 'another department').to.equal(404);
+  });
+
+  it("the chief who asked for the extension as the review's holder cannot approve it: 409, nothing decided", async () => {
+    const { applicationId } = await lifecycle.submit(HYGIENE, 'apply');
+    await lifecycle.accept(applicationId, 'clerk.health');
+    // chief.health is a clerk of health as well: they hold the review and ask for days.
+    const review = await claimed(applicationId, 'Task_ClerkReview', chief);
+    expect((await post(chief, `/tasks/${review.id}/extension`, { days: 2, reason: '需组织专家评审' })).status).to.equal(202);
+    const decision = await claimed(applicationId, 'Task_ChiefExtension', chief);
+    const own = await post(chief, `/tasks/${decision.id}/complete`, { decision: 'approve', comment: '同意延期' });
+    expect(own.status).to.equal(409);
+    expect(own.body.error.message).to.equal('延期由您本人申请，须由另一位负责人审批（承办与审批分离）');
+    expect((await taskAt(applicationId, 'Task_ChiefExtension', chief)).state).to.equal('claimed');
   });
 });

@@ -251,6 +251,10 @@ describe('Worklist: a flawed case to the clerk, returned, corrected, approved; t
     await server.running.platform.audit.flush();
     const audit = await knex()('audit_log').where({ action: 'application.created-at-counter', entity_id: id }).first('actor', 'data');
     expect(audit).to.deep.include({ actor: 'clerk.health' });
+    // The submission too says it came from the counter: which clerk, on whose behalf.
+    const submission = await knex()('audit_log').where({ action: 'application.submitted', entity_id: id }).first('actor', 'data');
+    expect(submission.actor).to.equal('clerk.health');
+    expect(submission.data).to.include({ channel: 'counter', clerk: 'clerk.health', onBehalfOf: 'enterprise1' });
     const culture = await server.request('POST', '/api/v1/counter/applications', {
       token: await server.login('clerk.culture'),
       json: { holder: '91110000600037341L', matter: HYGIENE, action: 'cancel', answers: { cancelReason: 'stopped', agent: 'self' } },

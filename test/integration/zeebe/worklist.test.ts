@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from '../../support/server';
 import { Broker } from './support/broker';
 import type { FakeUserTask } from './support/cluster-state';
 import { FakeCluster } from './support/fake-cluster';
+import { raisePriorityOnNotice } from '../../../server/worklist/priorities';
 
 const SHARED = 'common-clerk-path';
 const MATTER_OF: Record<string, [matter: string, action: string]> = {
@@ -94,7 +95,7 @@ describe('Zeebe: the worklist through Camunda user tasks, behind the same API an
         { field: 'dueDate', order: 'ASC' },
         { field: 'creationDate', order: 'ASC' },
       ],
-      page: { from: 0, limit: 200 },
+      page: { limit: 50 },
     });
     expect(lastRest('POST', /^\/v2\/variables\/search$/)!.body).to.deep.equal({
       filter: { processInstanceKey: { $in: [health.task.processInstanceKey] }, name: { $in: ['applicationId', 'sandbox', 'warnAt'] } },
@@ -120,6 +121,18 @@ describe('Zeebe: the worklist through Camunda user tasks, behind the same API an
     expect(detail.body.application.id).to.equal(health.applicationId);
     expect(lastRest('POST', /^\/v2\/user-tasks\/search$/)!.body.filter).to.deep.equal({ userTaskKey: health.task.userTaskKey });
     expect((await call('clerk.health', 'GET', `/api/v1/tasks/${sandboxTask.userTaskKey}`)).status).to.equal(404);
+  });
+
+  it("application=<id> asks Camunda for that case's tasks alone: the health case's review, none of transport's", async () => {
+    const own = await call('clerk.health', 'GET', `/api/v1/tasks?application=${health.applicationId}`);
+    expect(own.status, own.text).to.equal(200);
+    expect(ids(own)).to.deep.equal([health.task.userTaskKey]);
+    expect(lastRest('POST', /^\/v2\/user-tasks\/search$/)!.body.filter.processInstanceVariables).to.deep.equal([
+      { name: 'sandbox', value: 'false' },
+      { name: 'applicationId', value: JSON.stringify(health.applicationId) },
+    ]);
+    const other = await call('clerk.health', 'GET', `/api/v1/tasks?application=${transport.applicationId}`);
+    expect(other.body).to.deep.equal([]);
   });
 
   it('a transport clerk sees only transport tasks: a health task does not exist for them, and cannot be claimed', async () => {
@@ -221,23 +234,71 @@ describe('Zeebe: the worklist through Camunda user tasks, behind the same API an
     expect(cluster.rest.requests('GET', /\/form$/).map((c) => c.path)).to.deep.equal([`/v2/user-tasks/${task.userTaskKey}/form`]);
   });
 
-  it("transfers within the department: to a colleague by an overriding assignment, to the chief's group by an update", async () => {
+  it("transfers within the department: to a colleague by an overriding assignment, back to the clerks' group by an update, a review never to the chief's", async () => {
     const { task } = await waitingAt('health');
     const key = task.userTaskKey;
     await call('clerk.health', 'POST', `/api/v1/tasks/${key}/claim`);
     const toColleague = await call('clerk.health', 'POST', `/api/v1/tasks/${key}/transfer`, { user: 'chief.health', reason: '请科长阅' });
     expect(toColleague.status, toColleague.text).to.equal(200);
     expect(lastRest('POST', /assignment$/)!.body).to.deep.equal({ assignee: 'chief.health', allowOverride: true, action: 'assign' });
-    const toGroup = await call('chief.health', 'POST', `/api/v1/tasks/${key}/transfer`, { group: 'health-chief' });
+    // A review stays a review: not to the chief's group (that would make it the chief's approval), back to the clerks'.
+    const toChiefs = await call('chief.health', 'POST', `/api/v1/tasks/${key}/transfer`, { group: 'health-chief' });
+    expect(toChiefs.status).to.equal(400);
+    const toGroup = await call('chief.health', 'POST', `/api/v1/tasks/${key}/transfer`, { group: 'health' });
     expect(toGroup.status, toGroup.text).to.equal(200);
     expect(lastRest('PATCH', new RegExp(`/v2/user-tasks/${key}$`))!.body).to.deep.equal({
-      changeset: { candidateGroups: ['health-chief'] },
+      changeset: { candidateGroups: ['health'] },
       action: 'transfer',
     });
     expect(lastRest('DELETE', /assignee$/)!.path).to.equal(`/v2/user-tasks/${key}/assignee`);
     expect(task.assignee).to.equal(undefined);
-    expect(task.candidateGroups).to.deep.equal(['health-chief']);
+    expect(task.candidateGroups).to.deep.equal(['health']);
     const outside = await call('chief.health', 'POST', `/api/v1/tasks/${key}/transfer`, { group: 'transport' });
     expect(outside.status).to.equal(400);
+  });
+
+  it("raises a task's priority through Camunda when its reminder goes out; the list filters and sorts by it", async () => {
+    const { task, applicationId } = await waitingAt('health');
+    const platform = { knex: server.running.platform.db.knex, engine: server.running.platform.engine };
+    const raised = await raisePriorityOnNotice(platform, { applicationId, template: 'task-overdue' });
+    expect(raised).to.equal(1);
+    expect(lastRest('PATCH', new RegExp(`/v2/user-tasks/${task.userTaskKey}$`))!.body).to.deep.equal({
+      changeset: { priority: 90 },
+      action: 'escalate',
+    });
+    expect(await raisePriorityOnNotice(platform, { applicationId, template: 'task-due-soon' }), 'never lowered').to.equal(0);
+    expect(task.priority).to.equal(90);
+    const urgent = await call('clerk.health', 'GET', '/api/v1/tasks?minPriority=90&sort=priority');
+    expect(urgent.status, urgent.text).to.equal(200);
+    expect(urgent.body.map((t: { id: string; priority: number }) => [t.id, t.priority])).to.deep.equal([[task.userTaskKey, 90]]);
+    const search = lastRest('POST', /^\/v2\/user-tasks\/search$/)!.body;
+    expect(search.filter.priority).to.deep.equal({ $gte: 90 });
+    expect(search.sort[0]).to.deep.equal({ field: 'priority', order: 'DESC' });
+  });
+
+  it("pages through Camunda's cursor: X-Total-Count counts every match, X-Next-Cursor leads to the next page until the last", async () => {
+    await waitingAt('health');
+    const all = await call('admin', 'GET', '/api/v1/tasks?limit=500');
+    const total = Number(all.headers.get('x-total-count'));
+    expect(total).to.equal(all.body.length).and.to.be.at.least(4);
+    expect(all.headers.get('x-next-cursor')).to.equal(null);
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const reply = await call('admin', 'GET', `/api/v1/tasks?limit=2${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      expect(reply.status, reply.text).to.equal(200);
+      expect(Number(reply.headers.get('x-total-count'))).to.equal(total);
+      expect(reply.body.length).to.be.at.most(2);
+      seen.push(...reply.body.map((t: { id: string }) => t.id));
+      expect(lastRest('POST', /^\/v2\/user-tasks\/search$/)!.body.page).to.have.keys(pages ? ['limit', 'after'] : ['limit']);
+      after = reply.headers.get('x-next-cursor');
+      if (!after) expect(reply.body.length).to.be.above(0);
+      pages++;
+    } while (after);
+    expect(pages).to.equal(Math.ceil(total / 2));
+    expect(seen, 'every task once, in the list order').to.deep.equal(all.body.map((t: { id: string }) => t.id));
+    const bad = await call('admin', 'GET', '/api/v1/tasks?after=bm90LWEtY3Vyc29y');
+    expect(bad.status).to.equal(400);
   });
 });
