@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { documentPdf } from './documents';
 import { eventually } from './engine';
 import type { TestServer } from './server';
 
@@ -68,6 +69,27 @@ export function applicantSteps(server: TestServer) {
       );
       const reply = await server.request('POST', `/api/v1/confirmations/${pending[0].token}`, { token, json: { accept: true } });
       expect(reply.status, reply.text).to.equal(200);
+    },
+    /** The user's hygiene-permit renewal with nothing changed, filled and with every material it asks uploaded. */
+    async hygieneRenewal(user: string): Promise<Draft> {
+      const draft = await steps.draft(user, 'public-place-hygiene-permit', 'renew', {
+        renewChanges: 'none',
+        airConditioning: 'no',
+        agent: 'self',
+      });
+      await steps.fill(draft.token, draft.id, {
+        staffCount: 8,
+        certifiedStaffCount: 8,
+        hygieneManager: '陈晓东',
+        hygieneManagerPhone: '13912345678',
+        contactName: '陈晓东',
+        contactPhone: '13912345678',
+        commitmentAccepted: true,
+      });
+      for (const material of (draft.body.materials as any[]).filter((m) => m.required && !m.exemptBecause && m.channel !== 'generated')) {
+        await steps.upload(draft.token, draft.id, material.code, await documentPdf(material.name), 'application/pdf');
+      }
+      return draft;
     },
     async withdraw(token: string, id: string): Promise<void> {
       await server.request('POST', `/api/v1/applications/${id}/withdraw`, { token });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { applicantSteps, pointsAndSeverities } from '../../support/applicant';
-import { businessLicencePdf, documentPdf, idCardPhoto, licencePhoto, personRow } from '../../support/documents';
+import { businessLicencePdf, idCardPhoto, licencePhoto, personRow } from '../../support/documents';
 import { enterpriseRepresentative, HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 import { startTestServer, type TestServer } from '../../support/server';
 
@@ -154,23 +154,7 @@ describe('Review end to end: flawed cases get exactly their findings', function 
     });
 
     it('expired licence, renew: the self-check names HP-R02 alone, with the date', async () => {
-      const { token, id, body } = await steps.draft('enterprise1', HYGIENE, 'renew', {
-        renewChanges: 'none',
-        airConditioning: 'no',
-        agent: 'self',
-      });
-      await steps.fill(token, id, {
-        staffCount: 8,
-        certifiedStaffCount: 8,
-        hygieneManager: '陈晓东',
-        hygieneManagerPhone: '13912345678',
-        contactName: '陈晓东',
-        contactPhone: '13912345678',
-        commitmentAccepted: true,
-      });
-      for (const material of (body.materials as any[]).filter((m) => m.required && !m.exemptBecause && m.channel !== 'generated')) {
-        await steps.upload(token, id, material.code, await documentPdf(material.name), 'application/pdf');
-      }
+      const { token, id, body } = await steps.hygieneRenewal('enterprise1');
       expect((await steps.precheck(token, id)).findings).to.deep.equal([]);
       const precheck = await whileExpired(body.licenseId, () => steps.precheck(token, id));
       expect(pointsAndSeverities(precheck.findings)).to.deep.equal(['HP-R02:block']);

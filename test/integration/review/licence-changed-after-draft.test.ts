@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { applicantSteps, pointsAndSeverities } from '../../support/applicant';
-import { documentPdf, idCardPhoto, licencePhoto } from '../../support/documents';
+import { idCardPhoto, licencePhoto } from '../../support/documents';
 import { eventually } from '../../support/engine';
 import { enterpriseRepresentative, HYGIENE_CHANGE_FORM } from '../../support/hygiene-change';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -107,23 +107,7 @@ describe('Review end to end: a licence that changed between draft and submission
   });
 
   it('hygiene-permit renewal whose window closed after the draft: not eligible, the reason on the timeline before the refusal and in the notice', async () => {
-    const { token, id, body } = await steps.draft('enterprise1', HYGIENE, 'renew', {
-      renewChanges: 'none',
-      airConditioning: 'no',
-      agent: 'self',
-    });
-    await steps.fill(token, id, {
-      staffCount: 8,
-      certifiedStaffCount: 8,
-      hygieneManager: '陈晓东',
-      hygieneManagerPhone: '13912345678',
-      contactName: '陈晓东',
-      contactPhone: '13912345678',
-      commitmentAccepted: true,
-    });
-    for (const material of (body.materials as any[]).filter((m) => m.required && !m.exemptBecause && m.channel !== 'generated')) {
-      await steps.upload(token, id, material.code, await documentPdf(material.name), 'application/pdf');
-    }
+    const { token, id, body } = await steps.hygieneRenewal('enterprise1');
     // Still valid ten more days, so no review point objects; but a renewal is due 30 days before the end (实施细则第二十五条).
     const tenDaysOn = new Date(server.clock.now().getTime() + 8 * 3_600_000 + 10 * DAY).toISOString().slice(0, 10);
     const [year, month, day] = tenDaysOn.split('-').map(Number);
