@@ -53,6 +53,18 @@ export function outputMappings(element: any, result: Vars, scope: Vars): Vars {
   return mapped;
 }
 
+/**
+ * A BPMN error caught by an error event: the variables the worker threw it with (bpmn-elements wraps the worker's
+ * error as the `inner` of its own). Zeebe sets them in the catch event's scope: only its output mappings carry them on.
+ */
+function caughtErrorVariables(output: unknown): Vars | undefined {
+  if (!(output instanceof Error)) return undefined;
+  const thrown = ((output as { inner?: unknown }).inner ?? output) as { variables?: unknown };
+  return thrown.variables && typeof thrown.variables === 'object' && !Array.isArray(thrown.variables)
+    ? { ...(thrown.variables as Vars) }
+    : {};
+}
+
 /** A signal or callback payload `{executionId, variables}` carries its result in `variables`. */
 function resultOf(output: unknown): Vars {
   if (!output || typeof output !== 'object' || Array.isArray(output)) return {};
@@ -152,6 +164,13 @@ export function zeebeExtension(hooks: ExtensionHooks) {
                   ),
                 );
               }
+              return;
+            }
+            const caught = caughtErrorVariables(output);
+            if (caught) {
+              // Without output mappings the error's variables stay in the catch event's scope, as on Zeebe.
+              if (extensionOf(activity, 'zeebe:IoMapping')?.outputParameters?.length)
+                Object.assign(variables, outputMappings(activity, caught, scopeOf(completed.content)));
               return;
             }
             Object.assign(variables, outputMappings(activity, resultOf(output), scopeOf(completed.content)));

@@ -23,7 +23,10 @@ const reviewFlow = bpmn(
   <bpmn:sequenceFlow id="toAuto" sourceRef="gateway" targetRef="auto"><bpmn:conditionExpression>=doubled &gt;= 10</bpmn:conditionExpression></bpmn:sequenceFlow>
   <bpmn:sequenceFlow id="toClerk" sourceRef="gateway" targetRef="clerk" />
   <bpmn:serviceTask id="auto"><bpmn:extensionElements><zeebe:taskDefinition type="t-auto" /></bpmn:extensionElements></bpmn:serviceTask>
-  <bpmn:boundaryEvent id="notEligible" attachedToRef="auto"><bpmn:errorEventDefinition errorRef="errNotEligible" /></bpmn:boundaryEvent>
+  <bpmn:boundaryEvent id="notEligible" attachedToRef="auto">
+    <bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=reasons" target="refusal" /></zeebe:ioMapping></bpmn:extensionElements>
+    <bpmn:errorEventDefinition errorRef="errNotEligible" />
+  </bpmn:boundaryEvent>
   <bpmn:sequenceFlow id="f3" sourceRef="auto" targetRef="endApproved" />
   <bpmn:sequenceFlow id="f4" sourceRef="notEligible" targetRef="endRefused" />
   <bpmn:userTask id="clerk" name="人工审查">
@@ -52,7 +55,7 @@ describe('embedded engine: jobs, mappings, gateways, user tasks, errors and inci
     engine.registerWorker({
       type: 't-auto',
       handler: async () => {
-        if (autoOutcome === 'error') return bpmnError('NOT_ELIGIBLE', '不符合条件');
+        if (autoOutcome === 'error') return bpmnError('NOT_ELIGIBLE', '不符合条件', { reasons: ['营业执照已注销'], checkedBy: 't-auto' });
         if (autoOutcome === 'fail') return fail('registry down', 10);
         return complete({ approved: true });
       },
@@ -119,12 +122,16 @@ describe('embedded engine: jobs, mappings, gateways, user tasks, errors and inci
     expect((await engine().getInstance(key))!.variables.decision).to.equal('approve');
   });
 
-  it('catches a BPMN error thrown by a worker on the matching error boundary event', async () => {
+  it('catches a BPMN error thrown by a worker on the matching error boundary event; its variables reach the process only through the event output mappings', async () => {
     autoOutcome = 'error';
     const { key } = await startFlow({ base: 9 });
     const instance = await settled(key);
     expect(instance!.state).to.equal('completed');
     expect(instance!.variables).not.to.have.property('approved');
+    // As on Zeebe: the error's variables are the catch event's own, mapped out; nothing of the error object leaks.
+    expect(instance!.variables.refusal).to.deep.equal(['营业执照已注销']);
+    for (const name of ['reasons', 'checkedBy', 'code', 'inner', 'source', 'description'])
+      expect(instance!.variables, name).not.to.have.property(name);
     const job = await server.running.platform.db.knex('jobs').where({ instance_key: key, type: 't-auto' }).first();
     expect(job.state).to.equal('error_thrown');
   });
