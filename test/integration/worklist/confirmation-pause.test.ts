@@ -62,6 +62,12 @@ describe("A second party's confirmation stops the clock of the clerk's task, on 
       (list) => list.length === 1,
       30_000,
     );
+    // The clock stands still from the moment the process records that it waits (its status job): only then two days pass.
+    await eventually(
+      async () => (await server.request('GET', `/api/v1/applications/${id}`, { token: enterprise })).body.status,
+      (status) => status === 'awaiting_confirmation',
+      30_000,
+    );
     server.clock.advance(CONFIRMED.getTime() - server.clock.now().getTime());
     await embedded(server.running.platform).tick();
     const answered = await server.request('POST', `/api/v1/confirmations/${pending[0].token}`, { token: staff, json: { accept: true } });
