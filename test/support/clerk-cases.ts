@@ -53,8 +53,12 @@ export async function decide(server: TestServer, token: string, taskId: string, 
 /**
  * enterprise3's change of employer for applicant1 whose ID card carries another person's number, submitted and
  * confirmed by applicant1 through the API: a blocking finding sends it to the transport clerks. Several may be open.
+ * `beforeConfirming` runs once the confirmation is asked for (a test moves its clock there).
  */
-export async function submitFlawedEmployerChange(server: TestServer): Promise<string> {
+export async function submitFlawedEmployerChange(
+  server: TestServer,
+  beforeConfirming: (applicationId: string) => Promise<void> = async () => {},
+): Promise<string> {
   const knex = server.running.platform.db.knex;
   const enterprise = await server.login('enterprise3');
   const created = await server.request('POST', '/api/v1/applications', {
@@ -86,6 +90,7 @@ export async function submitFlawedEmployerChange(server: TestServer): Promise<st
     (list) => list.length === 1,
     30_000,
   );
+  await beforeConfirming(id);
   const answered = await server.request('POST', `/api/v1/confirmations/${pending[0].token}`, { token: staff, json: { accept: true } });
   expect(answered.status, answered.text).to.equal(200);
   return id;

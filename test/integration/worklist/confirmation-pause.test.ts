@@ -1,12 +1,10 @@
 import { expect } from 'chai';
 import { shanghaiDate } from '../../../server/calendar/local-date';
-import { idCardPhoto, personRow } from '../../support/documents';
+import { submitFlawedEmployerChange } from '../../support/clerk-cases';
 import { embedded, eventually } from '../../support/engine';
 import { startTestServer, type TestServer } from '../../support/server';
 import { setWallClock } from '../../support/wall-clock';
 
-const DANGEROUS_GOODS = 'dangerous-goods-staff-employer-change';
-const EMPLOYEE_ID = '360426199101010071';
 const DAY_S = 86_400;
 const at = (shanghaiTime: string) => new Date(`${shanghaiTime}+08:00`);
 
@@ -35,43 +33,16 @@ describe("A second party's confirmation stops the clock of the clerk's task, on 
   it('a flawed change of employer, confirmed two working days after submission, is to be accepted two working days later', async () => {
     const knex = server.running.platform.db.knex;
     const enterprise = await server.login('enterprise3');
-    const created = await server.request('POST', '/api/v1/applications', {
-      token: enterprise,
-      json: { matter: DANGEROUS_GOODS, action: 'apply', answers: { staffCategory: 'driver', certificateOrigin: 'local' } },
+    const id = await submitFlawedEmployerChange(server, async (applicationId) => {
+      // The clock stands still from the moment the process records that it waits (its status job): only then two days pass.
+      await eventually(
+        async () => (await server.request('GET', `/api/v1/applications/${applicationId}`, { token: enterprise })).body.status,
+        (status) => status === 'awaiting_confirmation',
+        30_000,
+      );
+      server.clock.advance(CONFIRMED.getTime() - server.clock.now().getTime());
+      await embedded(server.running.platform).tick();
     });
-    expect(created.status, created.text).to.equal(201);
-    const id = created.body.id;
-    const form = { staffIdNumber: EMPLOYEE_ID, employmentStart: '2026-11-20', contactName: '王敏', contactPhone: '13800001111' };
-    expect((await server.request('PATCH', `/api/v1/applications/${id}`, { token: enterprise, json: { form } })).status).to.equal(200);
-    // The ID card carries another person's number: a blocking finding, so the case goes to a clerk once confirmed.
-    const [employee, other] = [await personRow(knex, EMPLOYEE_ID), await personRow(knex, '11010519491231002X')];
-    const card = await idCardPhoto({ ...employee, id_number: other.id_number, birth_date: other.birth_date, sex: other.sex });
-    const body = new FormData();
-    body.append('materialCode', 'DG-02');
-    body.append('file', new Blob([new Uint8Array(card)]), 'DG-02.jpg');
-    expect((await server.request('POST', `/api/v1/applications/${id}/materials`, { token: enterprise, body })).status).to.equal(201);
-    const submitted = await server.request('POST', `/api/v1/applications/${id}/submit`, {
-      token: enterprise,
-      headers: { 'idempotency-key': `confirm-pause-${id}` },
-    });
-    expect(submitted.status, submitted.text).to.equal(202);
-
-    const staff = await server.login('applicant1');
-    const pending = await eventually(
-      async () => (await server.request('GET', '/api/v1/confirmations', { token: staff })).body.filter((c: any) => c.applicationId === id),
-      (list) => list.length === 1,
-      30_000,
-    );
-    // The clock stands still from the moment the process records that it waits (its status job): only then two days pass.
-    await eventually(
-      async () => (await server.request('GET', `/api/v1/applications/${id}`, { token: enterprise })).body.status,
-      (status) => status === 'awaiting_confirmation',
-      30_000,
-    );
-    server.clock.advance(CONFIRMED.getTime() - server.clock.now().getTime());
-    await embedded(server.running.platform).tick();
-    const answered = await server.request('POST', `/api/v1/confirmations/${pending[0].token}`, { token: staff, json: { accept: true } });
-    expect(answered.status, answered.text).to.equal(200);
 
     const clerk = await server.login('clerk.transport');
     const acceptance = (
