@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { MatterAction } from '../matters/schema';
 import { evaluateFeel, feelBody, isFeel } from '../engine/feel';
 import { isEmpty, type DraftForm } from '../../workers/prefill/prefill-form';
+import type { ApplicationRow } from './store';
 
 /** A form-js component, as far as the platform reads it. */
 interface FormComponent {
@@ -32,22 +33,25 @@ export async function latestFormVersion(db: Db, matterSlug: string, action: stri
   return row?.version == null ? undefined : { id, version: Number(row.version) };
 }
 
+/** The form version an application's row names. */
+type FormRef = Pick<ApplicationRow, 'form_id' | 'form_version'>;
+
 /** The form version the application's draft was made with: later deployments do not change a draft already made. */
-export async function deployedFormOf(db: Db, applicationId: string): Promise<DeployedForm | null> {
-  const ref = await db('applications').where({ id: applicationId }).first('form_id', 'form_version');
-  if (!ref?.form_id || ref.form_version == null) return null;
-  const row = await db('resources').where({ kind: 'form', resource_id: ref.form_id, version: ref.form_version }).first('content');
+export async function deployedFormOf(db: Db, application: FormRef): Promise<DeployedForm | null> {
+  const { form_id: id, form_version: version } = application;
+  if (!id || version == null) return null;
+  const row = await db('resources').where({ kind: 'form', resource_id: id, version }).first('content');
   if (!row) return null;
-  return { id: ref.form_id, version: Number(ref.form_version), schema: JSON.parse(row.content) };
+  return { id, version: Number(version), schema: JSON.parse(row.content) };
 }
 
 /** What the application's deployed form requires and its draft lacks (`missingRequired`); nothing when it has none. */
 export async function missingOnDeployedForm(
   db: Db,
-  application: { id: string; form: DraftForm },
+  application: FormRef & { form: DraftForm },
   spec: MatterAction,
 ): Promise<{ field: string; message: string }[]> {
-  const deployed = await deployedFormOf(db, application.id);
+  const deployed = await deployedFormOf(db, application);
   return deployed ? missingRequired(deployed.schema, application.form, spec) : [];
 }
 

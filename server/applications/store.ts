@@ -68,6 +68,9 @@ export interface ApplicationRow {
   exemption_ratio: number | null;
   fields_total: number | null;
   fields_prefilled: number | null;
+  /** The deployed applicant form the draft was made with (`deployed-form.ts`); null when none was deployed. */
+  form_id: string | null;
+  form_version: number | null;
   result: unknown;
   created_at: Date;
   updated_at: Date;

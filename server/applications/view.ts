@@ -52,7 +52,7 @@ export async function applicationView(knex: Knex, matters: MatterCatalog, row: A
     answers: row.answers,
     form: row.form,
     /** The deployed form the draft was made with (id, version, schema) for channels to render; null when none is deployed. */
-    deployedForm: await deployedFormOf(knex, row.id),
+    deployedForm: await deployedFormOf(knex, row),
     prefill: {
       ratio: row.prefill_ratio,
       prefilledFields: row.fields_prefilled,
